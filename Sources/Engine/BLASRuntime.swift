@@ -1,0 +1,20 @@
+import COpenBLAS
+
+/// Facts about the OpenBLAS library this process loaded.
+public enum BLASRuntime {
+    /// The kernel family OpenBLAS chose, e.g. "Haswell" or (on CPUs it does not recognise) "Prescott".
+    public static var coreName: String {
+        String(cString: openblas_get_corename())
+    }
+
+    public static var threadCount: Int {
+        Int(openblas_get_num_threads())
+    }
+
+    /// The kernel to ask for through OPENBLAS_CORETYPE: OpenBLAS 0.3.21 does not recognise
+    /// recent CPUs and falls back to its slow SSE3 kernel (RESEARCH.md section 4). Haswell's
+    /// AVX2/FMA kernel runs on every x86-64 CPU with AVX2; nil where it would not.
+    public static func recommendedCoreType(cpuFlags: Set<Substring>) -> String? {
+        cpuFlags.contains("avx2") && cpuFlags.contains("fma") ? "Haswell" : nil
+    }
+}

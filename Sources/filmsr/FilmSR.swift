@@ -1,0 +1,27 @@
+import ArgumentParser
+import Media
+
+@main
+struct FilmSR: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "filmsr",
+        abstract: "Restore and upscale archival film with per-scene self-supervised super-resolution.",
+        subcommands: [Probe.self, Transcode.self, Frames.self, Info.self])
+
+    static func main() {
+        OpenBLASLaunch.ensureFastKernel()
+        LibraryLogging.set(verbose: CommandLine.arguments.contains("--verbose"))
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
+
+/// Options every command that talks to FFmpeg shares.
+struct DiagnosticOptions: ParsableArguments {
+    @Flag(help: "Let FFmpeg print its own warnings.")
+    var verbose = false
+}

@@ -1,0 +1,129 @@
+import Foundation
+import XCTest
+
+/// Runs the built `filmsr` as a user would and checks exit status, messages and files.
+final class CommandLineTests: XCTestCase {
+    struct Result {
+        var status: Int32
+        var output: String
+        var errors: String
+    }
+
+    /// `filmsr` sits beside the test bundle in the build folder.
+    private let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("filmsr").path
+
+    private func filmsr(_ arguments: [String], environment: [String: String]? = nil) throws -> Result {
+        try execute(executable, arguments, environment: environment)
+    }
+
+    private func execute(_ program: String, _ arguments: [String], environment: [String: String]? = nil) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
+                      errors: String(decoding: errorData, as: UTF8.self))
+    }
+
+    private func ffprobeJSON(_ path: String, _ arguments: [String]) throws -> [String: Any] {
+        let result = try execute("/usr/bin/ffprobe", ["-v", "error", "-of", "json"] + arguments + [path])
+        XCTAssertEqual(result.status, 0, result.errors)
+        return try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as! [String: Any]
+    }
+
+    private func sample(_ name: String) -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("samples/\(name)").path
+    }
+
+    private func temporaryDirectory() throws -> String {
+        let path = NSTemporaryDirectory() + "filmsr-cli-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    func testProbePrintsTheFactsAndCountsFrames() throws {
+        let result = try filmsr(["probe", sample("dvd_ntsc.mpg")])
+        XCTAssertEqual(result.status, 0, result.errors)
+        let streams = try ffprobeJSON(sample("dvd_ntsc.mpg"), ["-count_frames", "-select_streams", "v:0", "-show_streams"])["streams"] as! [[String: Any]]
+        let frames = streams[0]["nb_read_frames"] as! String
+        XCTAssertTrue(result.output.contains("frames:     \(frames) counted (container header: not stated)"), result.output)
+        XCTAssertTrue(result.output.contains("720x480 yuv420p 8-bit, SAR 8:9, DAR 4:3"), result.output)
+        XCTAssertTrue(result.output.contains("interlaced, top field first"), result.output)
+        XCTAssertTrue(result.output.contains(" audio ac3 48000 Hz 2 ch"), result.output)
+
+        let json = try filmsr(["probe", "--json", sample("reel_old.mp4")])
+        XCTAssertEqual(json.status, 0, json.errors)
+        let info = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as! [String: Any]
+        let video = info["video"] as! [String: Any]
+        XCTAssertEqual(video["width"] as? Int, 192)
+        XCTAssertEqual(video["height"] as? Int, 144)
+    }
+
+    func testTranscodeRoundTripsTheOldFilmReel() throws {
+        let directory = try temporaryDirectory()
+        let output = directory + "/master.mkv"
+        let result = try filmsr(["transcode", sample("reel_old.mp4"), output, "--codec", "ffv1"])
+        XCTAssertEqual(result.status, 0, result.errors)
+        XCTAssertEqual(result.errors, "", "progress is for terminals only")
+        let before = try ffprobeJSON(sample("reel_old.mp4"), ["-count_frames", "-show_streams"])["streams"] as! [[String: Any]]
+        let after = try ffprobeJSON(output, ["-count_frames", "-show_streams"])["streams"] as! [[String: Any]]
+        func of(_ streams: [[String: Any]], _ type: String) -> [String: Any] { streams.first { $0["codec_type"] as? String == type }! }
+        XCTAssertEqual(of(after, "video")["nb_read_frames"] as? String, of(before, "video")["nb_read_frames"] as? String)
+        XCTAssertEqual(of(after, "video")["codec_name"] as? String, "ffv1")
+        // Matroska keeps the AAC priming packet that MP4's edit list hides: one AAC frame more.
+        let audioFrames = { (stream: [String: Any]) in Int(stream["nb_read_frames"] as! String)! }
+        XCTAssertEqual(audioFrames(of(after, "audio")), audioFrames(of(before, "audio")), accuracy: 1)
+    }
+
+    func testFramesWritesPNGsOfTheRightSize() throws {
+        let directory = try temporaryDirectory()
+        let result = try filmsr(["frames", sample("reel_old.mp4"), "--at", "0", "1.5s", "--out", directory])
+        XCTAssertEqual(result.status, 0, result.errors)
+        let files = result.output.split(separator: "\n").map(String.init)
+        XCTAssertEqual(files.count, 2)
+        for file in files {
+            let stream = (try ffprobeJSON(file, ["-show_streams"])["streams"] as! [[String: Any]])[0]
+            XCTAssertEqual(stream["width"] as? Int, 192)
+            XCTAssertEqual(stream["height"] as? Int, 144)
+        }
+    }
+
+    func testBadInputsGiveOneLineErrorsAndAFailureStatus() throws {
+        let directory = try temporaryDirectory()
+        let notMedia = directory + "/letter.mkv"
+        try "Dear archivist,\n".write(toFile: notMedia, atomically: true, encoding: .utf8)
+        let cases: [([String], String)] = [
+            (["probe", directory + "/missing.mp4"], "missing.mp4: cannot open: No such file or directory"),
+            (["probe", notMedia], "letter.mkv: not a media file FFmpeg can read"),
+            (["transcode", sample("reel_old.mp4"), sample("reel_old.mp4")], "output is the input file"),
+            (["transcode", sample("reel_old.mp4"), directory + "/nowhere/out.mkv"], "does not exist"),
+            (["frames", sample("still.png"), "--at", "3", "--out", directory], "no frame 3"),
+            (["transcode", sample("reel_old.mp4"), directory + "/x.mkv", "--encoder-option", "novalue"], "is not key=value"),
+        ]
+        for (arguments, message) in cases {
+            let result = try filmsr(arguments)
+            XCTAssertNotEqual(result.status, 0, arguments.joined(separator: " "))
+            let lines = result.errors.split(separator: "\n")
+            XCTAssertEqual(lines.count, 1, "expected one line, got: \(result.errors)")
+            XCTAssertTrue(result.errors.contains(message), "expected '\(message)' in: \(result.errors)")
+        }
+    }
+
+    func testGetsTheFastOpenBLASKernelWithoutBeingAsked() throws {
+        let cpuInfo = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+        try XCTSkipUnless(cpuInfo.contains(" avx2") && cpuInfo.contains(" fma"), "this CPU has no AVX2 kernel to choose")
+        var environment = ProcessInfo.processInfo.environment
+        environment["OPENBLAS_CORETYPE"] = nil
+        let result = try filmsr(["info"], environment: environment)
+        XCTAssertEqual(result.status, 0, result.errors)
+        XCTAssertTrue(result.output.contains("openblas kernel:  Haswell"), result.output)
+    }
+}

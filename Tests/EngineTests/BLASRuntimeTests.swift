@@ -1,0 +1,33 @@
+import COpenBLAS
+import XCTest
+@testable import Engine
+
+final class BLASRuntimeTests: XCTestCase {
+    func testSgemmAgreesWithANaiveProduct() {
+        // C = A (m x k) * B (k x n), row-major: the shape im2col convolution will use.
+        let m = 7, k = 13, n = 11
+        var generator = SystemRandomNumberGenerator()
+        let a = (0..<m * k).map { _ in Float.random(in: -1...1, using: &generator) }
+        let b = (0..<k * n).map { _ in Float.random(in: -1...1, using: &generator) }
+        var c = [Float](repeating: 0, count: m * n)
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, a, Int32(k), b, Int32(n), 0, &c, Int32(n))
+        for i in 0..<m {
+            for j in 0..<n {
+                var expected = 0.0
+                for p in 0..<k { expected += Double(a[i * k + p]) * Double(b[p * n + j]) }
+                XCTAssertEqual(Double(c[i * n + j]), expected, accuracy: 1e-5)
+            }
+        }
+    }
+
+    func testRecommendsTheAVX2KernelOnlyWhereItRuns() {
+        XCTAssertEqual(BLASRuntime.recommendedCoreType(cpuFlags: ["sse3", "avx", "avx2", "fma"]), "Haswell")
+        XCTAssertNil(BLASRuntime.recommendedCoreType(cpuFlags: ["sse3", "avx"]))
+    }
+
+    func testTheKernelAskedForIsTheKernelLoaded() throws {
+        let requested = try XCTUnwrap(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"],
+                                      "the test command sets OPENBLAS_CORETYPE, as filmsr does for itself")
+        XCTAssertEqual(BLASRuntime.coreName.lowercased(), requested.lowercased())
+    }
+}
