@@ -7,4 +7,21 @@ bash scripts/setup.sh
 # test process links OpenBLAS directly, so it is given the same kernel here.
 export OPENBLAS_CORETYPE="${OPENBLAS_CORETYPE:-Haswell}"
 swift build --build-tests
-swift test --skip-build --parallel --num-workers 2
+report=.build/test-results.xml
+status=0
+swift test --skip-build --parallel --num-workers 2 --disable-swift-testing --xunit-output "$report" || status=$?
+# Parallel XCTest prints no totals of its own: count them from the xUnit report.
+python3 - "$report" <<'PY' || status=1
+import sys, xml.etree.ElementTree as ET
+cases = ET.parse(sys.argv[1]).getroot().iter("testcase")
+total = failed = skipped = 0
+for case in cases:
+    total += 1
+    if case.find("failure") is not None or case.find("error") is not None:
+        failed += 1
+    elif case.find("skipped") is not None:
+        skipped += 1
+print(f"tests: {total - failed - skipped} passed, {failed} failed, {skipped} skipped")
+sys.exit(1 if failed or total == 0 else 0)
+PY
+exit $status

@@ -37,11 +37,21 @@ func ffprobeStreams(_ path: String) throws -> [[String: Any]] {
     try ffprobe(path, ["-count_frames", "-show_streams"])["streams"] as! [[String: Any]]
 }
 
-/// Presentation times (seconds) of every video frame, as ffprobe reads them (its best guess
-/// where a frame carries none, as the last frame of an MPEG program stream often does).
+/// Presentation times (seconds) of every video frame, as ffprobe reads them. A frame without
+/// one (the last frame of an MPEG program stream often has none) follows its predecessor by
+/// one frame interval, as FilmSR's reader also assumes.
 func ffprobeFrameTimes(_ path: String) throws -> [Double] {
-    let frames = try ffprobe(path, ["-select_streams", "v:0", "-show_entries", "frame=best_effort_timestamp_time", "-show_frames"])["frames"] as! [[String: Any]]
-    return frames.map { Double($0["best_effort_timestamp_time"] as! String)! }
+    let frames = try ffprobe(path, ["-select_streams", "v:0", "-show_entries", "frame=best_effort_timestamp_time,pkt_duration_time", "-show_frames"])["frames"] as! [[String: Any]]
+    var times: [Double] = []
+    for frame in frames {
+        if let text = frame["best_effort_timestamp_time"] as? String, let time = Double(text) {
+            times.append(time)
+        } else {
+            let previous = try XCTUnwrap(times.last, "\(path): first frame has no timestamp")
+            times.append(previous + (times.count > 1 ? previous - times[times.count - 2] : 0))
+        }
+    }
+    return times
 }
 
 /// ffmpeg's own decode of every frame as packed RGB bytes (8 or 16 bits per component).
