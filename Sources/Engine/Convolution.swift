@@ -1,0 +1,155 @@
+import COpenBLAS
+
+/// 2-D convolution (cross-correlation, as in PyTorch and ncnn) with optional bias and a fused
+/// activation. Weight shape (out, in, kh, kw); bias (1, out, 1, 1).
+///
+/// Forward unfolds bands of output rows with im2col and multiplies them by the weights with
+/// one sgemm per band, writing straight into the output planes. Backward recomputes the same
+/// bands rather than keeping them, so memory stays bounded by one band.
+public final class Convolution: Layer {
+    public let inputChannels: Int
+    public let outputChannels: Int
+    public let geometry: ConvolutionGeometry
+    public let activation: Activation
+    public let weight: Parameter
+    public let bias: Parameter?
+    private var columns: Tensor?
+    private var scratch: Tensor?
+
+    public init(name: String = "conv", inputChannels: Int, outputChannels: Int, geometry: ConvolutionGeometry,
+                bias: Bool = true, activation: Activation = .none) {
+        self.inputChannels = inputChannels
+        self.outputChannels = outputChannels
+        self.geometry = geometry
+        self.activation = activation
+        weight = Parameter(name: name + ".weight", Tensor(Shape(outputChannels, inputChannels, geometry.kernelHeight, geometry.kernelWidth)))
+        self.bias = bias ? Parameter(name: name + ".bias", Tensor(Shape(1, outputChannels, 1, 1))) : nil
+    }
+
+    public var kind: String { "Convolution" }
+    public var parameters: [Parameter] { [weight] + (bias.map { [$0] } ?? []) }
+    private var patchSize: Int { inputChannels * geometry.kernelHeight * geometry.kernelWidth }
+
+    public func outputShapes(for inputs: [Shape]) throws -> [Shape] {
+        let input = inputs[0]
+        guard input.channels == inputChannels else {
+            throw EngineError("expects \(inputChannels) input channels, got \(input.channels)")
+        }
+        let shape = Shape(input.batch, outputChannels, geometry.outputHeight(input.height), geometry.outputWidth(input.width))
+        guard shape.height > 0 && shape.width > 0 else { throw EngineError("input \(input.height)x\(input.width) is smaller than the kernel") }
+        return [shape]
+    }
+
+    /// Output rows per band: about 8 MB of unfolded columns.
+    private func bandRows(outputWidth: Int, outputHeight: Int) -> Int {
+        max(1, min(outputHeight, (2 << 20) / max(1, patchSize * outputWidth)))
+    }
+
+    private func columnBuffer(_ count: Int) -> UnsafeMutablePointer<Float> {
+        if let columns, columns.count >= count { return columns.data }
+        let created = Tensor(Shape(1, 1, 1, count))
+        columns = created
+        return created.data
+    }
+
+    private func scratchBuffer(_ count: Int) -> UnsafeMutablePointer<Float> {
+        if let scratch, scratch.count >= count { return scratch.data }
+        let created = Tensor(Shape(1, 1, 1, count))
+        scratch = created
+        return created.data
+    }
+
+    public func forward(_ inputs: [Tensor], _ outputs: [Tensor]) {
+        let input = inputs[0], output = outputs[0]
+        let (height, width) = (input.shape.height, input.shape.width)
+        let (outputHeight, outputWidth) = (output.shape.height, output.shape.width)
+        let outputPlane = outputHeight * outputWidth
+        let k = patchSize
+        for n in 0..<input.shape.batch {
+            let source = input.plane(n, 0), target = output.plane(n, 0)
+            if geometry.isPointwise {
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(outputChannels), Int32(outputPlane), Int32(k),
+                            1, weight.value.data, Int32(k), source, Int32(outputPlane), 0, target, Int32(outputPlane))
+            } else {
+                let band = bandRows(outputWidth: outputWidth, outputHeight: outputHeight)
+                let columns = columnBuffer(k * band * outputWidth)
+                for firstRow in stride(from: 0, to: outputHeight, by: band) {
+                    let rows = firstRow..<min(outputHeight, firstRow + band)
+                    let bandSize = rows.count * outputWidth
+                    Im2col.unfold(source, channels: inputChannels, height: height, width: width, geometry: geometry,
+                                  outputWidth: outputWidth, rows: rows, into: columns)
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(outputChannels), Int32(bandSize), Int32(k),
+                                1, weight.value.data, Int32(k), columns, Int32(bandSize), 0,
+                                target + firstRow * outputWidth, Int32(outputPlane))
+                }
+            }
+            for c in 0..<outputChannels {
+                let plane = target + c * outputPlane
+                if let bias {
+                    let b = bias.value.data[c]
+                    for i in 0..<outputPlane { plane[i] += b }
+                }
+                activation.apply(to: plane, count: outputPlane)
+            }
+        }
+    }
+
+    public func backward(inputs: [Tensor], outputs: [Tensor], outputGradients: [Tensor], inputGradients: [Tensor?]) {
+        let input = inputs[0], output = outputs[0]
+        let (height, width) = (input.shape.height, input.shape.width)
+        let (outputHeight, outputWidth) = (output.shape.height, output.shape.width)
+        let outputPlane = outputHeight * outputWidth
+        let k = patchSize
+        let trainWeight = weight.isTrainable, trainBias = bias?.isTrainable ?? false
+        let inputGradient = inputGradients[0]
+        for n in 0..<input.shape.batch {
+            // Gradient before the fused activation.
+            var gradient = UnsafePointer(outputGradients[0].plane(n, 0))
+            if activation != .none {
+                let adjusted = scratchBuffer(outputChannels * outputPlane)
+                adjusted.update(from: gradient, count: outputChannels * outputPlane)
+                activation.backpropagate(output: output.plane(n, 0), gradient: adjusted, count: outputChannels * outputPlane)
+                gradient = UnsafePointer(adjusted)
+            }
+            if trainBias, let bias {
+                for c in 0..<outputChannels {
+                    let plane = gradient + c * outputPlane
+                    var sum: Float = 0
+                    for i in 0..<outputPlane { sum += plane[i] }
+                    bias.gradient.data[c] += sum
+                }
+            }
+            let source = input.plane(n, 0)
+            if geometry.isPointwise {
+                if trainWeight {
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(outputChannels), Int32(k), Int32(outputPlane),
+                                1, gradient, Int32(outputPlane), source, Int32(outputPlane), 1, weight.gradient.data, Int32(k))
+                }
+                if let inputGradient {
+                    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(k), Int32(outputPlane), Int32(outputChannels),
+                                1, weight.value.data, Int32(k), gradient, Int32(outputPlane), 1, inputGradient.plane(n, 0), Int32(outputPlane))
+                }
+                continue
+            }
+            let band = bandRows(outputWidth: outputWidth, outputHeight: outputHeight)
+            let columns = columnBuffer(k * band * outputWidth)
+            for firstRow in stride(from: 0, to: outputHeight, by: band) {
+                let rows = firstRow..<min(outputHeight, firstRow + band)
+                let bandSize = rows.count * outputWidth
+                let bandGradient = gradient + firstRow * outputWidth
+                if trainWeight {
+                    Im2col.unfold(source, channels: inputChannels, height: height, width: width, geometry: geometry,
+                                  outputWidth: outputWidth, rows: rows, into: columns)
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(outputChannels), Int32(k), Int32(bandSize),
+                                1, bandGradient, Int32(outputPlane), columns, Int32(bandSize), 1, weight.gradient.data, Int32(k))
+                }
+                if let inputGradient {
+                    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(k), Int32(bandSize), Int32(outputChannels),
+                                1, weight.value.data, Int32(k), bandGradient, Int32(outputPlane), 0, columns, Int32(bandSize))
+                    Im2col.fold(columns, channels: inputChannels, height: height, width: width, geometry: geometry,
+                                outputWidth: outputWidth, rows: rows, into: inputGradient.plane(n, 0))
+                }
+            }
+        }
+    }
+}

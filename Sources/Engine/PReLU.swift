@@ -1,0 +1,46 @@
+/// Parametric ReLU with one learned slope per channel: max(x, 0) + slope[c] * min(x, 0).
+public final class PReLU: Layer {
+    public let slope: Parameter
+
+    public init(name: String = "prelu", channels: Int, initialSlope: Float = 0.25) {
+        slope = Parameter(name: name + ".weight", Tensor(Shape(1, channels, 1, 1)))
+        slope.value.fill(initialSlope)
+    }
+
+    public var kind: String { "PReLU" }
+    public var parameters: [Parameter] { [slope] }
+
+    public func outputShapes(for inputs: [Shape]) throws -> [Shape] {
+        guard inputs[0].channels == slope.shape.channels else {
+            throw EngineError("has \(slope.shape.channels) slopes for \(inputs[0].channels) channels")
+        }
+        return [inputs[0]]
+    }
+
+    public func forward(_ inputs: [Tensor], _ outputs: [Tensor]) {
+        let shape = inputs[0].shape
+        for n in 0..<shape.batch {
+            for c in 0..<shape.channels {
+                let x = inputs[0].plane(n, c), y = outputs[0].plane(n, c), a = slope.value.data[c]
+                for i in 0..<shape.planeSize { y[i] = x[i] > 0 ? x[i] : a * x[i] }
+            }
+        }
+    }
+
+    public func backward(inputs: [Tensor], outputs: [Tensor], outputGradients: [Tensor], inputGradients: [Tensor?]) {
+        let shape = inputs[0].shape
+        for n in 0..<shape.batch {
+            for c in 0..<shape.channels {
+                let x = inputs[0].plane(n, c), dy = outputGradients[0].plane(n, c), a = slope.value.data[c]
+                if slope.isTrainable {
+                    var sum: Float = 0
+                    for i in 0..<shape.planeSize where !(x[i] > 0) { sum += dy[i] * x[i] }
+                    slope.gradient.data[c] += sum
+                }
+                if let dx = inputGradients[0]?.plane(n, c) {
+                    for i in 0..<shape.planeSize { dx[i] += x[i] > 0 ? dy[i] : a * dy[i] }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import XCTest
+@testable import Engine
+
+/// Forward passes against their definitions, written out directly.
+final class LayerForwardTests: XCTestCase {
+    func testConvolutionMatchesDirectLoops() throws {
+        var generator = SeededGenerator(seed: 7)
+        var geometry = ConvolutionGeometry(kernel: 3, stride: 2, padding: 1)
+        geometry.padRight = 2
+        let conv = Convolution(inputChannels: 3, outputChannels: 4, geometry: geometry)
+        for parameter in conv.parameters { parameter.value.copy(from: randomTensor(parameter.shape, &generator)) }
+        let input = randomTensor(Shape(2, 3, 7, 8), &generator)
+        let shape = try conv.outputShapes(for: [input.shape])[0]
+        let output = Tensor(shape)
+        conv.forward([input], [output])
+        for n in 0..<shape.batch {
+            for o in 0..<shape.channels {
+                for y in 0..<shape.height {
+                    for x in 0..<shape.width {
+                        var sum = Double(conv.bias!.value.data[o])
+                        for c in 0..<3 {
+                            for ky in 0..<3 {
+                                for kx in 0..<3 {
+                                    let iy = y * 2 - 1 + ky, ix = x * 2 - 1 + kx
+                                    guard iy >= 0, iy < 7, ix >= 0, ix < 8 else { continue }
+                                    sum += Double(conv.weight.value[o, c, ky, kx]) * Double(input[n, c, iy, ix])
+                                }
+                            }
+                        }
+                        XCTAssertEqual(Double(output[n, o, y, x]), sum, accuracy: 1e-5)
+                    }
+                }
+            }
+        }
+    }
+
+    func testPixelShuffleFollowsPyTorch() throws {
+        // Channel c * 4 + dy * 2 + dx lands at (2y + dy, 2x + dx) of channel c.
+        let input = Tensor(Shape(1, 4, 1, 1), values: [10, 11, 12, 13])
+        let output = Tensor(Shape(1, 1, 2, 2))
+        PixelShuffle(factor: 2).forward([input], [output])
+        XCTAssertEqual(output.values, [10, 11, 12, 13])
+        let back = Tensor(Shape(1, 4, 1, 1))
+        PixelShuffle(factor: 2, inverse: true).forward([output], [back])
+        XCTAssertEqual(back.values, input.values)
+    }
+
+    func testBilinearAndNearestUpsamplingFollowPyTorch() throws {
+        let input = Tensor(Shape(1, 1, 1, 2), values: [0, 1])
+        let bilinear = Tensor(Shape(1, 1, 2, 4))
+        Resize(.bilinear, .scale(2)).forward([input], [bilinear])
+        XCTAssertEqual(bilinear.values, [0, 0.25, 0.75, 1, 0, 0.25, 0.75, 1])
+        let nearest = Tensor(Shape(1, 1, 2, 4))
+        Resize(.nearest, .scale(2)).forward([input], [nearest])
+        XCTAssertEqual(nearest.values, [0, 0, 1, 1, 0, 0, 1, 1])
+    }
+
+    func testBicubicReproducesARampAwayFromTheBorder() throws {
+        let input = Tensor(Shape(1, 1, 1, 8), values: (0..<8).map(Float.init))
+        let output = Tensor(Shape(1, 1, 1, 32))
+        Resize(.bicubic, .fixed(height: 1, width: 32)).forward([input], [output])
+        // Output x samples input position (x + 0.5) / 4 - 0.5.
+        for x in 8..<24 { XCTAssertEqual(output.data[x], (Float(x) + 0.5) / 4 - 0.5, accuracy: 1e-5) }
+    }
+}

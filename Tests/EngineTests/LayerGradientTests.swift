@@ -1,0 +1,71 @@
+import XCTest
+@testable import Engine
+
+/// Every layer's backward agrees with central finite differences (relative error <= 1e-2 with a
+/// float32 forward pass and a 1e-3 step; the loss is summed in Double).
+final class LayerGradientTests: XCTestCase {
+    func testConvolution3x3Padded() throws {
+        let conv = Convolution(inputChannels: 3, outputChannels: 4, geometry: ConvolutionGeometry(kernel: 3, padding: 1))
+        try checkGradients(conv, inputShapes: [Shape(2, 3, 5, 6)])
+    }
+
+    func testConvolutionStridedUnpaddedLikeTheDegradationEncoder() throws {
+        let conv = Convolution(inputChannels: 2, outputChannels: 3, geometry: ConvolutionGeometry(kernel: 4, stride: 2))
+        try checkGradients(conv, inputShapes: [Shape(1, 2, 9, 10)])
+    }
+
+    func testConvolutionPointwiseWithoutBias() throws {
+        let conv = Convolution(inputChannels: 5, outputChannels: 3, geometry: ConvolutionGeometry(kernel: 1), bias: false)
+        try checkGradients(conv, inputShapes: [Shape(2, 5, 3, 4)])
+    }
+
+    func testConvolutionDilatedWithUnevenPadding() throws {
+        var geometry = ConvolutionGeometry(kernel: 3, stride: 1, padding: 2, dilation: 2)
+        geometry.padRight = 1
+        geometry.padTop = 0
+        let conv = Convolution(inputChannels: 2, outputChannels: 2, geometry: geometry)
+        try checkGradients(conv, inputShapes: [Shape(1, 2, 7, 6)])
+    }
+
+    func testConvolutionWithFusedLeakyReLU() throws {
+        let conv = Convolution(inputChannels: 3, outputChannels: 3, geometry: ConvolutionGeometry(kernel: 3, padding: 1),
+                               activation: .leakyReLU(slope: 0.2))
+        try checkGradients(conv, inputShapes: [Shape(1, 3, 5, 5)], seed: 3)
+    }
+
+    func testFrozenWeightsGetNoGradientButPassItOn() throws {
+        let conv = Convolution(inputChannels: 2, outputChannels: 2, geometry: ConvolutionGeometry(kernel: 3, padding: 1))
+        conv.weight.isTrainable = false
+        try checkGradients(conv, inputShapes: [Shape(1, 2, 4, 4)])
+        XCTAssertEqual(conv.weight.gradient.values.map(abs).max(), 0)
+        XCTAssertGreaterThan(conv.bias!.gradient.values.map(abs).max()!, 0)
+    }
+
+    func testActivations() throws {
+        try checkGradients(ActivationLayer(.relu), inputShapes: [Shape(1, 2, 3, 3)], awayFromZero: 0.05)
+        try checkGradients(ActivationLayer(.leakyReLU(slope: 0.1)), inputShapes: [Shape(1, 2, 3, 3)], awayFromZero: 0.05)
+    }
+
+    func testPReLU() throws {
+        try checkGradients(PReLU(channels: 3), inputShapes: [Shape(2, 3, 3, 4)], awayFromZero: 0.05)
+    }
+
+    func testPixelShuffleAndUnshuffle() throws {
+        try checkGradients(PixelShuffle(factor: 2), inputShapes: [Shape(1, 8, 3, 2)])
+        try checkGradients(PixelShuffle(factor: 3, inverse: true), inputShapes: [Shape(2, 1, 6, 3)])
+    }
+
+    func testConcatWeightedSumAndPooling() throws {
+        try checkGradients(Concat(), inputShapes: [Shape(2, 1, 3, 3), Shape(2, 3, 3, 3)])
+        try checkGradients(WeightedSum(coefficients: [0.2, 1]), inputShapes: [Shape(1, 2, 3, 3), Shape(1, 2, 3, 3)])
+        try checkGradients(GlobalAveragePool(), inputShapes: [Shape(2, 3, 4, 5)])
+    }
+
+    func testResize() throws {
+        try checkGradients(Resize(.nearest, .scale(2)), inputShapes: [Shape(1, 2, 3, 4)])
+        try checkGradients(Resize(.bilinear, .scale(2)), inputShapes: [Shape(1, 2, 3, 4)])
+        try checkGradients(Resize(.bicubic, .scale(4)), inputShapes: [Shape(1, 1, 3, 3)])
+        try checkGradients(Resize(.bicubic, .fixed(height: 2, width: 3)), inputShapes: [Shape(1, 2, 8, 12)])
+        try checkGradients(Resize(.bilinear, .fixed(height: 5, width: 3)), inputShapes: [Shape(1, 1, 4, 7)])
+    }
+}
