@@ -55,11 +55,18 @@ final class LayerForwardTests: XCTestCase {
         XCTAssertEqual(nearest.values, [0, 0, 1, 1, 0, 0, 1, 1])
     }
 
-    func testBicubicReproducesARampAwayFromTheBorder() throws {
-        let input = Tensor(Shape(1, 1, 1, 8), values: (0..<8).map(Float.init))
-        let output = Tensor(Shape(1, 1, 1, 32))
-        Resize(.bicubic, .fixed(height: 1, width: 32)).forward([input], [output])
-        // Output x samples input position (x + 0.5) / 4 - 0.5.
-        for x in 8..<24 { XCTAssertEqual(output.data[x], (Float(x) + 0.5) / 4 - 0.5, accuracy: 1e-5) }
+    func testBicubicUsesPyTorchWeights() throws {
+        // Halving samples input position 2o + 0.5, where the a = -0.75 kernel weighs the four
+        // neighbours -0.09375, 0.59375, 0.59375, -0.09375 (PyTorch's bicubic without antialiasing).
+        var impulse = [Float](repeating: 0, count: 8)
+        impulse[4] = 1
+        let output = Tensor(Shape(1, 1, 1, 4))
+        Resize(.bicubic, .fixed(height: 1, width: 4)).forward([Tensor(Shape(1, 1, 1, 8), values: impulse)], [output])
+        XCTAssertEqual(output.values, [0, -0.09375, 0.59375, 0])
+        // Weights sum to one: a constant stays constant, borders included.
+        let constant = Tensor(Shape(1, 1, 3, 5), values: [Float](repeating: 0.7, count: 15))
+        let upsampled = Tensor(Shape(1, 1, 12, 20))
+        Resize(.bicubic, .scale(4)).forward([constant], [upsampled])
+        for value in upsampled.values { XCTAssertEqual(value, 0.7, accuracy: 1e-6) }
     }
 }
