@@ -1,0 +1,16 @@
+import Foundation
+
+/// Image quality figures computed on tensors.
+public enum Metrics {
+    /// Peak signal-to-noise ratio in dB for values whose full range is `peak`; infinity when equal.
+    public static func psnr(_ a: Tensor, _ b: Tensor, peak: Double = 1) -> Double {
+        precondition(a.shape == b.shape, "psnr of \(a.shape) and \(b.shape)")
+        var sum = 0.0
+        for i in 0..<a.count {
+            let difference = Double(a.data[i]) - Double(b.data[i])
+            sum += difference * difference
+        }
+        let mse = sum / Double(a.count)
+        return mse == 0 ? .infinity : 10 * log10(peak * peak / mse)
+    }
+}
