@@ -1,0 +1,43 @@
+import XCTest
+@testable import Engine
+
+final class TiledUpscalerTests: XCTestCase {
+    /// A 128x128 photograph cut into 48-pixel tiles (9 tiles, uneven at the borders) gives the
+    /// same picture as one pass over the whole.
+    private func assertTilesAgree(_ name: String, overlap: Int, size: Int = 128, tile: Int = 48) throws {
+        let model = try SRModelSpec.named(name).load(from: modelsDirectory)
+        let still = try rawRGB(repositoryRoot + "/samples/still.png", width: 128, height: 128)
+        let image = Tensor(Shape(1, 3, size, size))
+        for c in 0..<3 { for y in 0..<size { for x in 0..<size { image[0, c, y, x] = still[0, c, y, x] } } }
+        let whole = try model.upscale(image)
+        let tiled = try TiledUpscaler(model: model, tileSize: tile, overlap: overlap).upscale(image)
+        let psnr = Metrics.psnr(whole, tiled)
+        print("tiled \(name), overlap \(overlap): PSNR \(String(format: "%.1f", psnr)) dB against untiled")
+        XCTAssertGreaterThanOrEqual(psnr, 50)
+    }
+
+    func testCompactTilesAgreeWithTheWholeFrame() throws {
+        try assertTilesAgree("compact-x4", overlap: 16)
+    }
+
+    func testX2TilesAgreeWithTheWholeFrame() throws {
+        try assertTilesAgree("compact-x2", overlap: 16)
+    }
+
+    func testRRDBNetTilesAgreeWithTheWholeFrame() throws {
+        // RRDBNet sees much further than the compact net; a small frame keeps the test quick.
+        try assertTilesAgree("x4plus", overlap: 32, size: 96, tile: 32)
+    }
+
+    func testEachTileIsCopiedToItsPlace() throws {
+        // A model made of one nearest x2 upsampling: tiling must be exact, edges included.
+        let graph = Graph()
+        let input = graph.addInput("data")
+        graph.outputBlobs = [graph.add(Resize(.nearest, .scale(2)), name: "up", input)]
+        let model = SRModel(name: "nearest", scale: 2, graph: graph)
+        var generator = SeededGenerator(seed: 5)
+        let image = randomTensor(Shape(1, 3, 37, 53), &generator)
+        let tiled = try TiledUpscaler(model: model, tileSize: 16, overlap: 3).upscale(image)
+        XCTAssertEqual(tiled.values, try model.upscale(image).values)
+    }
+}
