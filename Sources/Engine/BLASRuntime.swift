@@ -18,3 +18,10 @@ public enum BLASRuntime {
         cpuFlags.contains("avx2") && cpuFlags.contains("fma") ? "Haswell" : nil
     }
 }
+
+extension BLASRuntime {
+    /// Threads OpenBLAS may use for each matrix product (0 keeps its default: one per core).
+    public static func setThreadCount(_ count: Int) {
+        if count > 0 { openblas_set_num_threads(Int32(count)) }
+    }
+}

@@ -6,15 +6,14 @@ import COpenBLAS
 /// Forward unfolds bands of output rows with im2col and multiplies them by the weights with
 /// one sgemm per band, writing straight into the output planes. Backward recomputes the same
 /// bands rather than keeping them, so memory stays bounded by one band.
-public final class Convolution: Layer {
+public final class Convolution: Layer, WorkspaceUser {
     public let inputChannels: Int
     public let outputChannels: Int
     public let geometry: ConvolutionGeometry
     public let activation: Activation
     public let weight: Parameter
     public let bias: Parameter?
-    private var columns: Tensor?
-    private var scratch: Tensor?
+    public var workspace = Workspace()
 
     public init(name: String = "conv", inputChannels: Int, outputChannels: Int, geometry: ConvolutionGeometry,
                 bias: Bool = true, activation: Activation = .none) {
@@ -45,19 +44,8 @@ public final class Convolution: Layer {
         max(1, min(outputHeight, (2 << 20) / max(1, patchSize * outputWidth)))
     }
 
-    private func columnBuffer(_ count: Int) -> UnsafeMutablePointer<Float> {
-        if let columns, columns.count >= count { return columns.data }
-        let created = Tensor(Shape(1, 1, 1, count))
-        columns = created
-        return created.data
-    }
-
-    private func scratchBuffer(_ count: Int) -> UnsafeMutablePointer<Float> {
-        if let scratch, scratch.count >= count { return scratch.data }
-        let created = Tensor(Shape(1, 1, 1, count))
-        scratch = created
-        return created.data
-    }
+    private func columnBuffer(_ count: Int) -> UnsafeMutablePointer<Float> { workspace.buffer(0, count: count) }
+    private func scratchBuffer(_ count: Int) -> UnsafeMutablePointer<Float> { workspace.buffer(1, count: count) }
 
     public func forward(_ inputs: [Tensor], _ outputs: [Tensor]) {
         let input = inputs[0], output = outputs[0]

@@ -17,6 +17,8 @@ public final class Graph {
     public var outputBlobs: [Int] = []
 
     private let pool = TensorPool()
+    /// Scratch memory every layer of this graph shares.
+    public let workspace = Workspace()
     private var activations: [Tensor?] = []
     private var trainingPass = false
 
@@ -32,6 +34,7 @@ public final class Graph {
     @discardableResult
     public func add(_ layer: Layer, name: String, inputs: [Int], outputCount: Int = 1) -> [Int] {
         let outputs = (0..<outputCount).map { newBlob(outputCount == 1 ? name : "\(name).\($0)") }
+        if let user = layer as? WorkspaceUser { user.workspace = workspace }
         nodes.append(Node(name: name, layer: layer, inputs: inputs, outputs: outputs))
         return outputs
     }

@@ -1,0 +1,21 @@
+import Engine
+import Media
+
+/// The shared picture layout (planar RGB, CHW) makes these plain copies.
+extension Tensor {
+    /// A 1 x 3 x H x W tensor holding `image`.
+    public convenience init(_ image: RGBImage) {
+        self.init(Shape(1, 3, image.height, image.width), values: image.pixels)
+    }
+}
+
+extension RGBImage {
+    /// Batch item `index` of an N x 3 x H x W tensor (values are not clamped here; encoders clamp).
+    public init(_ tensor: Tensor, item index: Int = 0) {
+        let shape = tensor.shape
+        precondition(shape.channels == 3, "an RGB picture needs 3 channels, not \(shape.channels)")
+        let start = tensor.plane(index, 0)
+        self.init(width: shape.width, height: shape.height,
+                  pixels: Array(UnsafeBufferPointer(start: start, count: shape.itemSize)))
+    }
+}

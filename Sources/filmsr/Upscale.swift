@@ -1,0 +1,41 @@
+import ArgumentParser
+import Engine
+import Pipeline
+
+struct Upscale: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Upscale an image or a video with a pretrained model, without adaptation (the baseline).",
+        discussion: "Models: " + SRModelSpec.all.map { "\($0.name) (\($0.summary))" }.joined(separator: "; "))
+
+    @Argument(help: "The image or video to read (never modified).")
+    var input: String
+
+    @Argument(help: "The file to write: .png for an image, .mkv/.mp4/.mov for a video.")
+    var output: String
+
+    @Option(help: "compact-x2, compact-x3, compact-x4 or x4plus.")
+    var model = "compact-x4"
+
+    @Option(help: "Tile size in input pixels: bounds memory whatever the frame size.")
+    var tile = 192
+
+    @Option(help: "Context pixels around each tile (default: 16, or 32 for x4plus).")
+    var overlap: Int?
+
+    @Option(help: "Threads for the matrix products (default: one per core).")
+    var threads = 0
+
+    @Option(help: "Folder holding the model files (default: $FILMSR_MODELS or assets/models).")
+    var models: String?
+
+    @OptionGroup var encoding: EncodingOptions
+    @OptionGroup var diagnostics: DiagnosticOptions
+
+    func run() throws {
+        BLASRuntime.setThreadCount(threads)
+        var options = UpscaleJob.Options(model: model, tileSize: tile, overlap: overlap, transcode: try encoding.transcodeOptions())
+        if let models { options.modelsDirectory = models }
+        try UpscaleJob.run(input: input, output: output, options: options)
+        print(output)
+    }
+}
