@@ -96,6 +96,31 @@ final class CommandLineTests: XCTestCase {
         }
     }
 
+    func testUpscaleAnImageAndAVideo() throws {
+        let directory = try temporaryDirectory()
+        let image = directory + "/still_x4.png"
+        let result = try filmsr(["upscale", sample("still.png"), image])
+        XCTAssertEqual(result.status, 0, result.errors)
+        let picture = (try ffprobeJSON(image, ["-show_streams"])["streams"] as! [[String: Any]])[0]
+        XCTAssertEqual(picture["width"] as? Int, 512)
+        XCTAssertEqual(picture["height"] as? Int, 512)
+
+        // A few frames of the reel with their sound, doubled.
+        let clip = directory + "/clip.mp4"
+        let cut = try execute("/usr/bin/ffmpeg", ["-v", "error", "-i", sample("reel_old.mp4"), "-t", "0.4", "-c", "copy", clip])
+        XCTAssertEqual(cut.status, 0, cut.errors)
+        let video = directory + "/clip_x2.mkv"
+        let upscaled = try filmsr(["upscale", clip, video, "--model", "compact-x2", "--tile", "64", "--threads", "1"])
+        XCTAssertEqual(upscaled.status, 0, upscaled.errors)
+        let streams = try ffprobeJSON(video, ["-count_frames", "-show_streams"])["streams"] as! [[String: Any]]
+        let videoStream = streams.first { $0["codec_type"] as? String == "video" }!
+        XCTAssertEqual(videoStream["width"] as? Int, 384)
+        XCTAssertEqual(videoStream["height"] as? Int, 288)
+        let clipStreams = try ffprobeJSON(clip, ["-count_frames", "-select_streams", "v:0", "-show_streams"])["streams"] as! [[String: Any]]
+        XCTAssertEqual(videoStream["nb_read_frames"] as? String, clipStreams[0]["nb_read_frames"] as? String)
+        XCTAssertNotNil(streams.first { $0["codec_type"] as? String == "audio" })
+    }
+
     func testBadInputsGiveOneLineErrorsAndAFailureStatus() throws {
         let directory = try temporaryDirectory()
         let notMedia = directory + "/letter.mkv"
@@ -107,6 +132,8 @@ final class CommandLineTests: XCTestCase {
             (["transcode", sample("reel_old.mp4"), directory + "/nowhere/out.mkv"], "does not exist"),
             (["frames", sample("still.png"), "--at", "3", "--out", directory], "no frame 3"),
             (["transcode", sample("reel_old.mp4"), directory + "/x.mkv", "--encoder-option", "novalue"], "is not key=value"),
+            (["upscale", sample("still.png"), directory + "/x.png", "--model", "x8"], "unknown model 'x8'"),
+            (["upscale", sample("still.png"), directory + "/x.png", "--models", directory], "is not installed; run scripts/setup.sh"),
         ]
         for (arguments, message) in cases {
             let result = try filmsr(arguments)
