@@ -1,0 +1,39 @@
+import Foundation
+
+/// Adam (Kingma and Ba) with optional decoupled weight decay (AdamW, Loshchilov and Hutter).
+/// Frozen parameters are skipped. The moments live here, keyed by parameter.
+public final class Adam {
+    public var learningRate: Float
+    public let beta1: Float
+    public let beta2: Float
+    public let epsilon: Float
+    public var weightDecay: Float
+    public private(set) var stepCount = 0
+    private var moments: [ObjectIdentifier: (first: Tensor, second: Tensor)] = [:]
+
+    public init(learningRate: Float, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0) {
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+    }
+
+    /// Applies one update from the parameters' accumulated gradients (which it leaves as they are).
+    public func step(_ parameters: [Parameter]) {
+        stepCount += 1
+        let correction1 = 1 - pow(beta1, Float(stepCount)), correction2 = 1 - pow(beta2, Float(stepCount))
+        for parameter in parameters where parameter.isTrainable {
+            let key = ObjectIdentifier(parameter)
+            let state = moments[key] ?? (Tensor(parameter.shape), Tensor(parameter.shape))
+            moments[key] = state
+            let w = parameter.value.data, g = parameter.gradient.data, m = state.first.data, v = state.second.data
+            for i in 0..<parameter.value.count {
+                m[i] = beta1 * m[i] + (1 - beta1) * g[i]
+                v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i]
+                let update = (m[i] / correction1) / ((v[i] / correction2).squareRoot() + epsilon)
+                w[i] -= learningRate * (update + weightDecay * w[i])
+            }
+        }
+    }
+}

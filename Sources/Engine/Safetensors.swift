@@ -1,0 +1,124 @@
+import Foundation
+
+/// The safetensors format: an 8-byte little-endian header length, a JSON header naming each
+/// tensor's dtype, shape and byte range, then the raw little-endian data. FilmSR's own
+/// checkpoints are written this way (float32), and read back with every field checked:
+/// a file is untrusted input.
+public enum Safetensors {
+    public struct Entry {
+        public var name: String
+        public var shape: [Int]
+        public var values: [Float]
+
+        public init(name: String, shape: [Int], values: [Float]) {
+            self.name = name
+            self.shape = shape
+            self.values = values
+        }
+    }
+
+    /// Writes `entries` (float32) and string `metadata` to `path` atomically.
+    public static func write(_ entries: [Entry], metadata: [String: String] = [:], to path: String) throws {
+        var header: [String: Any] = [:]
+        if !metadata.isEmpty { header["__metadata__"] = metadata }
+        var offset = 0
+        for entry in entries {
+            precondition(entry.shape.reduce(1, *) == entry.values.count, "\(entry.name): shape and values disagree")
+            header[entry.name] = ["dtype": "F32", "shape": entry.shape, "data_offsets": [offset, offset + entry.values.count * 4]] as [String: Any]
+            offset += entry.values.count * 4
+        }
+        var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
+        // Pad the header with spaces so the data starts 8-byte aligned, as the reference writer does.
+        while (json.count % 8) != 0 { json.append(0x20) }
+        var file = Data()
+        var length = UInt64(json.count).littleEndian
+        withUnsafeBytes(of: &length) { file.append(contentsOf: $0) }
+        file.append(json)
+        for entry in entries {
+            entry.values.withUnsafeBufferPointer { file.append(UnsafeBufferPointer(start: $0.baseAddress, count: $0.count)) }
+        }
+        let url = URL(fileURLWithPath: path)
+        try file.write(to: url, options: .atomic)
+    }
+
+    /// Reads every tensor (float32 or float16, converted to float) and the metadata.
+    public static func read(_ path: String) throws -> (entries: [Entry], metadata: [String: String]) {
+        guard let file = FileManager.default.contents(atPath: path) else { throw EngineError("\(path): cannot read the file") }
+        let bytes = [UInt8](file)
+        guard bytes.count >= 8 else { throw EngineError("\(path): not a safetensors file (shorter than its header length)") }
+        let headerLength = bytes[0..<8].enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+        guard headerLength <= UInt64(bytes.count - 8), headerLength <= 100_000_000 else {
+            throw EngineError("\(path): not a safetensors file (header length \(headerLength) exceeds the file)")
+        }
+        let dataStart = 8 + Int(headerLength)
+        guard let header = try? JSONSerialization.jsonObject(with: Data(bytes[8..<dataStart])) as? [String: Any] else {
+            throw EngineError("\(path): not a safetensors file (the header is not a JSON object)")
+        }
+        let dataLength = bytes.count - dataStart
+        var metadata: [String: String] = [:]
+        var entries: [Entry] = []
+        for (name, value) in header.sorted(by: { $0.key < $1.key }) {
+            if name == "__metadata__" {
+                guard let table = value as? [String: String] else { throw EngineError("\(path): __metadata__ must map strings to strings") }
+                metadata = table
+                continue
+            }
+            guard let description = value as? [String: Any], let dtype = description["dtype"] as? String,
+                  let shape = description["shape"] as? [Int], let offsets = description["data_offsets"] as? [Int], offsets.count == 2 else {
+                throw EngineError("\(path): tensor '\(name)' lacks dtype, shape or data_offsets")
+            }
+            let width: Int
+            switch dtype {
+            case "F32": width = 4
+            case "F16": width = 2
+            default: throw EngineError("\(path): tensor '\(name)' has dtype \(dtype); only F32 and F16 are read")
+            }
+            guard shape.allSatisfy({ $0 >= 0 }) else { throw EngineError("\(path): tensor '\(name)' has a negative dimension") }
+            let count = shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }
+            guard offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= dataLength else {
+                throw EngineError("\(path): tensor '\(name)' lies outside the file (bytes \(offsets[0])..<\(offsets[1]) of \(dataLength)): truncated?")
+            }
+            guard count < Int.max / width, offsets[1] - offsets[0] == count * width else {
+                throw EngineError("\(path): tensor '\(name)' holds \(offsets[1] - offsets[0]) bytes, its shape \(shape) needs \(count * width)")
+            }
+            let start = dataStart + offsets[0]
+            var values = [Float](repeating: 0, count: count)
+            for i in 0..<count {
+                let p = start + i * width
+                if width == 4 {
+                    let bits = UInt32(bytes[p]) | UInt32(bytes[p + 1]) << 8 | UInt32(bytes[p + 2]) << 16 | UInt32(bytes[p + 3]) << 24
+                    values[i] = Float(bitPattern: bits)
+                } else {
+                    values[i] = Float(Float16(bitPattern: UInt16(bytes[p]) | UInt16(bytes[p + 1]) << 8))
+                }
+            }
+            entries.append(Entry(name: name, shape: shape, values: values))
+        }
+        return (entries, metadata)
+    }
+}
+
+/// Saving and restoring a set of parameters by name: FilmSR's checkpoints.
+public enum Checkpoint {
+    public static func save(_ parameters: [Parameter], metadata: [String: String] = [:], to path: String) throws {
+        try Safetensors.write(parameters.map { Safetensors.Entry(name: $0.name, shape: [$0.shape.batch, $0.shape.channels, $0.shape.height, $0.shape.width], values: $0.value.values) },
+                              metadata: metadata, to: path)
+    }
+
+    /// Loads values into `parameters` by name; every parameter must be present with the same size.
+    @discardableResult
+    public static func load(_ path: String, into parameters: [Parameter]) throws -> [String: String] {
+        let (entries, metadata) = try Safetensors.read(path)
+        let byName = Dictionary(entries.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        for parameter in parameters {
+            guard let entry = byName[parameter.name] else {
+                throw EngineError("\(path): has no tensor '\(parameter.name)': it was saved from another network")
+            }
+            guard entry.values.count == parameter.value.count else {
+                throw EngineError("\(path): tensor '\(parameter.name)' has shape \(entry.shape), the network needs \(parameter.shape)")
+            }
+            parameter.value.copy(from: Tensor(parameter.shape, values: entry.values))
+        }
+        return metadata
+    }
+}

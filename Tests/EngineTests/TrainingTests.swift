@@ -1,0 +1,94 @@
+import XCTest
+@testable import Engine
+
+final class TrainingTests: XCTestCase {
+    func testAdamFirstStepMovesEachWeightByTheLearningRate() {
+        let parameter = Parameter(name: "w", Tensor(Shape(1, 1, 1, 3), values: [1, -2, 3]))
+        parameter.gradient.copy(from: Tensor(Shape(1, 1, 1, 3), values: [0.5, -4, 0]))
+        let frozen = Parameter(name: "f", Tensor(Shape(1, 1, 1, 1), values: [7]), trainable: false)
+        frozen.gradient.fill(1)
+        Adam(learningRate: 0.1).step([parameter, frozen])
+        // After bias correction the first step is lr * g / (|g| + eps).
+        XCTAssertEqual(parameter.value.values[0], 0.9, accuracy: 1e-6)
+        XCTAssertEqual(parameter.value.values[1], -1.9, accuracy: 1e-6)
+        XCTAssertEqual(parameter.value.values[2], 3, accuracy: 1e-6)
+        XCTAssertEqual(frozen.value.values, [7])
+    }
+
+    func testAdamWithWeightDecayShrinksWeights() {
+        let parameter = Parameter(name: "w", Tensor(Shape(1, 1, 1, 1), values: [2]))
+        Adam(learningRate: 0.1, weightDecay: 0.5).step([parameter])  // zero gradient
+        XCTAssertEqual(parameter.value.values[0], 2 - 0.1 * 0.5 * 2, accuracy: 1e-6)
+    }
+
+    func testAConvolutionLearnsAKnownFilter() throws {
+        // Fit a 3x3 convolution to the output of a fixed one: loss must fall by orders of magnitude.
+        var generator = SeededGenerator(seed: 11)
+        let teacher = Convolution(inputChannels: 2, outputChannels: 2, geometry: ConvolutionGeometry(kernel: 3, padding: 1))
+        for parameter in teacher.parameters { parameter.value.copy(from: randomTensor(parameter.shape, &generator)) }
+        let graph = Graph()
+        let input = graph.addInput("x")
+        let student = Convolution(inputChannels: 2, outputChannels: 2, geometry: ConvolutionGeometry(kernel: 3, padding: 1))
+        graph.outputBlobs = [graph.add(student, name: "student", input)]
+        let optimiser = Adam(learningRate: 0.05)
+        var first = 0.0, last = 0.0
+        for step in 0..<300 {
+            let x = randomTensor(Shape(4, 2, 8, 8), &generator)
+            let target = Tensor(Shape(4, 2, 8, 8))
+            teacher.forward([x], [target])
+            let prediction = try graph.forward([x], training: true)[0]
+            let (loss, gradient) = Loss.mse(prediction, target)
+            graph.zeroGradients()
+            graph.backward([gradient])
+            optimiser.step(graph.parameters)
+            if step == 0 { first = loss }
+            last = loss
+        }
+        XCTAssertLessThan(last, first * 1e-3, "loss \(first) -> \(last)")
+    }
+
+    func testExponentialMovingAverage() {
+        let parameter = Parameter(name: "w", Tensor(Shape(1, 1, 1, 1), values: [0]))
+        let average = ExponentialMovingAverage([parameter], decay: 0.9)
+        parameter.value.fill(1)
+        average.update()
+        average.update()
+        XCTAssertEqual(average.average(0).values[0], 1 - 0.81, accuracy: 1e-6)
+        average.copyAverages()
+        XCTAssertEqual(parameter.value.values[0], 0.19, accuracy: 1e-6)
+    }
+
+    func testL1AndMSEValuesAndGradients() throws {
+        let prediction = Tensor(Shape(1, 2, 1, 2), values: [1, 2, 3, 4])
+        let target = Tensor(Shape(1, 2, 1, 2), values: [0, 2, 5, 4.5])
+        let l1 = Loss.l1(prediction, target)
+        XCTAssertEqual(l1.value, (1 + 0 + 2 + 0.5) / 4, accuracy: 1e-9)
+        XCTAssertEqual(l1.gradient.values, [0.25, 0, -0.25, -0.25])
+        // A one-channel weight map applies to every channel of its pixel.
+        let weight = Tensor(Shape(1, 1, 1, 2), values: [1, 0.5])
+        let weighted = Loss.l1(prediction, target, weight: weight)
+        XCTAssertEqual(weighted.value, (1 + 0 + 2 + 0.25) / 4, accuracy: 1e-9)
+        XCTAssertEqual(weighted.gradient.values, [0.25, 0, -0.25, -0.125])
+        let mse = Loss.mse(prediction, target)
+        XCTAssertEqual(mse.value, (1 + 0 + 4 + 0.25) / 4, accuracy: 1e-9)
+        XCTAssertEqual(mse.gradient.values, [0.5, 0, -1, -0.25])
+    }
+
+    func testHaarWaveletBandsGradientAndPerfectReconstruction() throws {
+        let block = Tensor(Shape(1, 1, 2, 2), values: [1, 2, 3, 4])  // [a b; c d]
+        let bands = Tensor(Shape(1, 4, 1, 1))
+        let haar = HaarWavelet()
+        haar.forward([block], [bands])
+        XCTAssertEqual(bands.values, [5, -2, -1, 0])  // LL, LH, HL, HH
+        try checkGradients(HaarWavelet(), inputShapes: [Shape(2, 3, 4, 6)])
+        // Orthonormal: the backward pass applied to the bands rebuilds the input.
+        var generator = SeededGenerator(seed: 2)
+        let image = randomTensor(Shape(1, 3, 6, 8), &generator)
+        let coefficients = Tensor(Shape(1, 12, 3, 4))
+        haar.forward([image], [coefficients])
+        let rebuilt = Tensor(image.shape)
+        haar.backward(inputs: [image], outputs: [coefficients], outputGradients: [coefficients], inputGradients: [rebuilt])
+        for (a, b) in zip(rebuilt.values, image.values) { XCTAssertEqual(a, b, accuracy: 1e-6) }
+        XCTAssertThrowsError(try haar.outputShapes(for: [Shape(1, 1, 3, 4)]))
+    }
+}
