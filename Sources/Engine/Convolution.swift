@@ -27,7 +27,7 @@ public final class Convolution: Layer, WorkspaceUser {
 
     public var kind: String { "Convolution" }
     public var parameters: [Parameter] { [weight] + (bias.map { [$0] } ?? []) }
-    private var patchSize: Int { inputChannels * geometry.kernelHeight * geometry.kernelWidth }
+    var patchSize: Int { inputChannels * geometry.kernelHeight * geometry.kernelWidth }
 
     public func outputShapes(for inputs: [Shape]) throws -> [Shape] {
         let input = inputs[0]
@@ -49,94 +49,106 @@ public final class Convolution: Layer, WorkspaceUser {
 
     public func forward(_ inputs: [Tensor], _ outputs: [Tensor]) {
         let input = inputs[0], output = outputs[0]
-        let (height, width) = (input.shape.height, input.shape.width)
-        let (outputHeight, outputWidth) = (output.shape.height, output.shape.width)
-        let outputPlane = outputHeight * outputWidth
-        let k = patchSize
         for n in 0..<input.shape.batch {
-            let source = input.plane(n, 0), target = output.plane(n, 0)
-            if geometry.isPointwise {
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(outputChannels), Int32(outputPlane), Int32(k),
-                            1, weight.value.data, Int32(k), source, Int32(outputPlane), 0, target, Int32(outputPlane))
-            } else {
-                let band = bandRows(outputWidth: outputWidth, outputHeight: outputHeight)
-                let columns = columnBuffer(k * band * outputWidth)
-                for firstRow in stride(from: 0, to: outputHeight, by: band) {
-                    let rows = firstRow..<min(outputHeight, firstRow + band)
-                    let bandSize = rows.count * outputWidth
-                    Im2col.unfold(source, channels: inputChannels, height: height, width: width, geometry: geometry,
-                                  outputWidth: outputWidth, rows: rows, into: columns)
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(outputChannels), Int32(bandSize), Int32(k),
-                                1, weight.value.data, Int32(k), columns, Int32(bandSize), 0,
-                                target + firstRow * outputWidth, Int32(outputPlane))
-                }
-            }
-            for c in 0..<outputChannels {
-                let plane = target + c * outputPlane
-                if let bias {
-                    let b = bias.value.data[c]
-                    for i in 0..<outputPlane { plane[i] += b }
-                }
-                activation.apply(to: plane, count: outputPlane)
-            }
+            forwardItem(input.plane(n, 0), height: input.shape.height, width: input.shape.width,
+                        weights: weight.value.data, into: output.plane(n, 0))
         }
     }
 
-    public func backward(inputs: [Tensor], outputs: [Tensor], outputGradients: [Tensor], inputGradients: [Tensor?]) {
-        let input = inputs[0], output = outputs[0]
-        let (height, width) = (input.shape.height, input.shape.width)
-        let (outputHeight, outputWidth) = (output.shape.height, output.shape.width)
+    /// One batch item: `target` (out x oh x ow) = activation(weights * unfold(source) + bias).
+    func forwardItem(_ source: UnsafePointer<Float>, height: Int, width: Int, weights: UnsafePointer<Float>,
+                     into target: UnsafeMutablePointer<Float>) {
+        let outputHeight = geometry.outputHeight(height), outputWidth = geometry.outputWidth(width)
         let outputPlane = outputHeight * outputWidth
         let k = patchSize
-        let trainWeight = weight.isTrainable, trainBias = bias?.isTrainable ?? false
-        let inputGradient = inputGradients[0]
-        for n in 0..<input.shape.batch {
-            // Gradient before the fused activation.
-            var gradient = UnsafePointer(outputGradients[0].plane(n, 0))
-            if activation != .none {
-                let adjusted = scratchBuffer(outputChannels * outputPlane)
-                adjusted.update(from: gradient, count: outputChannels * outputPlane)
-                activation.backpropagate(output: output.plane(n, 0), gradient: adjusted, count: outputChannels * outputPlane)
-                gradient = UnsafePointer(adjusted)
-            }
-            if trainBias, let bias {
-                for c in 0..<outputChannels {
-                    let plane = gradient + c * outputPlane
-                    var sum: Float = 0
-                    for i in 0..<outputPlane { sum += plane[i] }
-                    bias.gradient.data[c] += sum
-                }
-            }
-            let source = input.plane(n, 0)
-            if geometry.isPointwise {
-                if trainWeight {
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(outputChannels), Int32(k), Int32(outputPlane),
-                                1, gradient, Int32(outputPlane), source, Int32(outputPlane), 1, weight.gradient.data, Int32(k))
-                }
-                if let inputGradient {
-                    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(k), Int32(outputPlane), Int32(outputChannels),
-                                1, weight.value.data, Int32(k), gradient, Int32(outputPlane), 1, inputGradient.plane(n, 0), Int32(outputPlane))
-                }
-                continue
-            }
+        if geometry.isPointwise {
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(outputChannels), Int32(outputPlane), Int32(k),
+                        1, weights, Int32(k), source, Int32(outputPlane), 0, target, Int32(outputPlane))
+        } else {
             let band = bandRows(outputWidth: outputWidth, outputHeight: outputHeight)
             let columns = columnBuffer(k * band * outputWidth)
             for firstRow in stride(from: 0, to: outputHeight, by: band) {
                 let rows = firstRow..<min(outputHeight, firstRow + band)
                 let bandSize = rows.count * outputWidth
-                let bandGradient = gradient + firstRow * outputWidth
-                if trainWeight {
-                    Im2col.unfold(source, channels: inputChannels, height: height, width: width, geometry: geometry,
-                                  outputWidth: outputWidth, rows: rows, into: columns)
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(outputChannels), Int32(k), Int32(bandSize),
-                                1, bandGradient, Int32(outputPlane), columns, Int32(bandSize), 1, weight.gradient.data, Int32(k))
-                }
-                if let inputGradient {
-                    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(k), Int32(bandSize), Int32(outputChannels),
-                                1, weight.value.data, Int32(k), bandGradient, Int32(outputPlane), 0, columns, Int32(bandSize))
-                    Im2col.fold(columns, channels: inputChannels, height: height, width: width, geometry: geometry,
-                                outputWidth: outputWidth, rows: rows, into: inputGradient.plane(n, 0))
-                }
+                Im2col.unfold(source, channels: inputChannels, height: height, width: width, geometry: geometry,
+                              outputWidth: outputWidth, rows: rows, into: columns)
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(outputChannels), Int32(bandSize), Int32(k),
+                            1, weights, Int32(k), columns, Int32(bandSize), 0,
+                            target + firstRow * outputWidth, Int32(outputPlane))
+            }
+        }
+        for c in 0..<outputChannels {
+            let plane = target + c * outputPlane
+            if let bias {
+                let b = bias.value.data[c]
+                for i in 0..<outputPlane { plane[i] += b }
+            }
+            activation.apply(to: plane, count: outputPlane)
+        }
+    }
+
+    public func backward(inputs: [Tensor], outputs: [Tensor], outputGradients: [Tensor], inputGradients: [Tensor?]) {
+        let input = inputs[0], output = outputs[0]
+        for n in 0..<input.shape.batch {
+            backwardItem(input.plane(n, 0), height: input.shape.height, width: input.shape.width, output: output.plane(n, 0),
+                         outputGradient: outputGradients[0].plane(n, 0), weights: weight.value.data,
+                         weightGradient: weight.isTrainable ? weight.gradient.data : nil,
+                         inputGradient: inputGradients[0]?.plane(n, 0))
+        }
+    }
+
+    /// One batch item: adds the gradients for `weights` (when asked), the bias (when trainable)
+    /// and the input (when asked).
+    func backwardItem(_ source: UnsafePointer<Float>, height: Int, width: Int, output: UnsafePointer<Float>,
+                      outputGradient: UnsafePointer<Float>, weights: UnsafePointer<Float>,
+                      weightGradient: UnsafeMutablePointer<Float>?, inputGradient: UnsafeMutablePointer<Float>?) {
+        let outputHeight = geometry.outputHeight(height), outputWidth = geometry.outputWidth(width)
+        let outputPlane = outputHeight * outputWidth
+        let k = patchSize
+        // Gradient before the fused activation.
+        var gradient = outputGradient
+        if activation != .none {
+            let adjusted = scratchBuffer(outputChannels * outputPlane)
+            adjusted.update(from: gradient, count: outputChannels * outputPlane)
+            activation.backpropagate(output: output, gradient: adjusted, count: outputChannels * outputPlane)
+            gradient = UnsafePointer(adjusted)
+        }
+        if let bias, bias.isTrainable {
+            for c in 0..<outputChannels {
+                let plane = gradient + c * outputPlane
+                var sum: Float = 0
+                for i in 0..<outputPlane { sum += plane[i] }
+                bias.gradient.data[c] += sum
+            }
+        }
+        if geometry.isPointwise {
+            if let weightGradient {
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(outputChannels), Int32(k), Int32(outputPlane),
+                            1, gradient, Int32(outputPlane), source, Int32(outputPlane), 1, weightGradient, Int32(k))
+            }
+            if let inputGradient {
+                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(k), Int32(outputPlane), Int32(outputChannels),
+                            1, weights, Int32(k), gradient, Int32(outputPlane), 1, inputGradient, Int32(outputPlane))
+            }
+            return
+        }
+        let band = bandRows(outputWidth: outputWidth, outputHeight: outputHeight)
+        let columns = columnBuffer(k * band * outputWidth)
+        for firstRow in stride(from: 0, to: outputHeight, by: band) {
+            let rows = firstRow..<min(outputHeight, firstRow + band)
+            let bandSize = rows.count * outputWidth
+            let bandGradient = gradient + firstRow * outputWidth
+            if let weightGradient {
+                Im2col.unfold(source, channels: inputChannels, height: height, width: width, geometry: geometry,
+                              outputWidth: outputWidth, rows: rows, into: columns)
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(outputChannels), Int32(k), Int32(bandSize),
+                            1, bandGradient, Int32(outputPlane), columns, Int32(bandSize), 1, weightGradient, Int32(k))
+            }
+            if let inputGradient {
+                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(k), Int32(bandSize), Int32(outputChannels),
+                            1, weights, Int32(k), bandGradient, Int32(outputPlane), 0, columns, Int32(bandSize))
+                Im2col.fold(columns, channels: inputChannels, height: height, width: width, geometry: geometry,
+                            outputWidth: outputWidth, rows: rows, into: inputGradient)
             }
         }
     }

@@ -69,3 +69,23 @@ final class LayerGradientTests: XCTestCase {
         try checkGradients(Resize(.bilinear, .fixed(height: 5, width: 3)), inputShapes: [Shape(1, 1, 4, 7)])
     }
 }
+
+extension LayerGradientTests {
+    func testModulatedConvolution() throws {
+        try checkGradients(ModulatedConvolution(inputChannels: 3, outputChannels: 2, kernel: 3), inputShapes: [Shape(2, 3, 4, 5), Shape(2, 3, 1, 1)])
+        try checkGradients(ModulatedConvolution(inputChannels: 2, outputChannels: 3, kernel: 3, demodulate: false),
+                           inputShapes: [Shape(1, 2, 4, 4), Shape(1, 2, 1, 1)])
+    }
+
+    func testDemodulationNormalisesEachOutputFilter() throws {
+        // With demodulation a per-channel style scale cancels when all channels share it.
+        var generator = SeededGenerator(seed: 4)
+        let layer = ModulatedConvolution(inputChannels: 3, outputChannels: 2, kernel: 3, bias: false)
+        layer.weight.value.copy(from: randomTensor(layer.weight.shape, &generator))
+        let x = randomTensor(Shape(1, 3, 5, 5), &generator)
+        let small = Tensor(Shape(1, 2, 5, 5)), large = Tensor(Shape(1, 2, 5, 5))
+        layer.forward([x, Tensor(Shape(1, 3, 1, 1), values: [0.5, 0.5, 0.5])], [small])
+        layer.forward([x, Tensor(Shape(1, 3, 1, 1), values: [4, 4, 4])], [large])
+        for (a, b) in zip(small.values, large.values) { XCTAssertEqual(a, b, accuracy: 1e-5) }
+    }
+}
