@@ -33,7 +33,7 @@ let package = Package(
         ]),
 
         .testTarget(name: "MediaTests", dependencies: ["Media"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "COpenBLAS"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "COpenBLAS"], exclude: ["Reference"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Media"]),
         // Runs the built `filmsr` as a user would: arguments, exit status, messages, files.
         .testTarget(name: "CommandLineTests", dependencies: ["filmsr"]),
