@@ -30,7 +30,7 @@ final class LayerGradientTests: XCTestCase {
     func testConvolutionWithFusedLeakyReLU() throws {
         let conv = Convolution(inputChannels: 3, outputChannels: 3, geometry: ConvolutionGeometry(kernel: 3, padding: 1),
                                activation: .leakyReLU(slope: 0.2))
-        try checkGradients(conv, inputShapes: [Shape(1, 3, 5, 5)], seed: 3)
+        try checkGradients(conv, inputShapes: [Shape(2, 3, 5, 5)], seed: 3)
     }
 
     func testFrozenWeightsGetNoGradientButPassItOn() throws {
