@@ -8,7 +8,7 @@ swift build -c release --product filmsr
 filmsr=.build/release/filmsr
 mkdir -p out
 "$filmsr" probe samples/reel_old.mp4
-# Until per-scene restoration lands, the main job is the lossless archival master of the reel,
-# plus frames to inspect.
-"$filmsr" transcode samples/reel_old.mp4 out/reel_old_master.mkv --codec ffv1
-"$filmsr" frames out/reel_old_master.mkv --at 0 2s 4s --out out/frames
+# Until per-scene adaptation lands, the main job is the unadapted 4x upscale of the whole reel
+# (sound and timing kept), plus a frame of each scene to inspect.
+"$filmsr" upscale samples/reel_old.mp4 out/reel_old_x4.mkv --model compact-x4
+"$filmsr" frames out/reel_old_x4.mkv --at 10 30 60 85 110 --out out/frames

@@ -4,8 +4,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 # filmsr picks its OpenBLAS kernel itself (it re-executes with OPENBLAS_CORETYPE set); the
-# test process links OpenBLAS directly, so it is given the same kernel here.
-export OPENBLAS_CORETYPE="${OPENBLAS_CORETYPE:-Haswell}"
+# test process links OpenBLAS directly, so it is given the same kernel here (the AVX2 one,
+# where the CPU has AVX2 and FMA; see BLASRuntime.recommendedCoreType).
+if [ -z "${OPENBLAS_CORETYPE:-}" ] && grep -qw avx2 /proc/cpuinfo && grep -qw fma /proc/cpuinfo; then
+  export OPENBLAS_CORETYPE=Haswell
+fi
 # Release build: the engine's numeric tests (real networks, finite differences) run 10-50x
 # faster optimised; -enable-testing keeps @testable imports working.
 build=(-c release -Xswiftc -enable-testing)

@@ -26,8 +26,10 @@ final class BLASRuntimeTests: XCTestCase {
     }
 
     func testTheKernelAskedForIsTheKernelLoaded() throws {
-        let requested = try XCTUnwrap(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"],
-                                      "the test command sets OPENBLAS_CORETYPE, as filmsr does for itself")
+        // scripts/test.sh sets OPENBLAS_CORETYPE where the CPU can run the AVX2 kernel, as filmsr does for itself.
+        guard let requested = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] else {
+            throw XCTSkip("OPENBLAS_CORETYPE is not set: this CPU keeps OpenBLAS's own choice")
+        }
         XCTAssertEqual(BLASRuntime.coreName.lowercased(), requested.lowercased())
     }
 }
