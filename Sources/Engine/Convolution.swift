@@ -11,6 +11,8 @@ public final class Convolution: Layer, WorkspaceUser {
     public let outputChannels: Int
     public let geometry: ConvolutionGeometry
     public let activation: Activation
+    /// Winograd F(2x2, 3x3) for the forward pass where the geometry allows; im2col otherwise.
+    public var allowsWinograd = true
     public let weight: Parameter
     public let bias: Parameter?
     public var workspace = Workspace()
@@ -64,6 +66,17 @@ public final class Convolution: Layer, WorkspaceUser {
         if geometry.isPointwise {
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(outputChannels), Int32(outputPlane), Int32(k),
                         1, weights, Int32(k), source, Int32(outputPlane), 0, target, Int32(outputPlane))
+        } else if allowsWinograd && Winograd.applies(to: geometry) {
+            let filters = scratchBuffer(16 * outputChannels * inputChannels)
+            Winograd.transformFilters(weights, outputs: outputChannels, inputs: inputChannels, into: filters)
+            let band = Winograd.bandBlockRows(inputs: inputChannels, outputs: outputChannels, outputWidth: outputWidth, outputHeight: outputHeight)
+            let blocksX = (outputWidth + 1) / 2
+            let buffer = columnBuffer(16 * band * blocksX * (inputChannels + outputChannels))
+            for first in stride(from: 0, to: (outputHeight + 1) / 2, by: band) {
+                Winograd.forward(source, channels: inputChannels, height: height, width: width, geometry: geometry, u: filters,
+                                 outputs: outputChannels, blockRows: first..<min((outputHeight + 1) / 2, first + band),
+                                 workspace: buffer, into: target)
+            }
         } else {
             let band = bandRows(outputWidth: outputWidth, outputHeight: outputHeight)
             let columns = columnBuffer(k * band * outputWidth)

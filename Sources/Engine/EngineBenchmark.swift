@@ -35,7 +35,10 @@ public enum EngineBenchmark {
         generator.fill(input)
         let (m, k, n) = (outputChannels, inputChannels * 9, size * size)
         let flops = 2 * Double(m) * Double(k) * Double(n)
+        conv.allowsWinograd = false
         let convSeconds = median(runs: runs) { conv.forward([input], [output]) }
+        conv.allowsWinograd = true
+        let winogradSeconds = median(runs: runs) { conv.forward([input], [output]) }
         let a = Tensor(Shape(1, 1, m, k)), b = Tensor(Shape(1, 1, k, n)), c = Tensor(Shape(1, 1, m, n))
         generator.fill(a)
         generator.fill(b)
@@ -43,7 +46,9 @@ public enum EngineBenchmark {
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, a.data, Int32(k), b.data, Int32(n), 0, c.data, Int32(n))
         }
         let shape = "\(inputChannels)->\(outputChannels) 3x3 on \(size)x\(size) (M=\(m) K=\(k) N=\(n))"
+        // Winograd's rate is counted in direct-convolution FLOPs: the work it replaces.
         return [Result(name: "conv \(shape)", threads: threads, seconds: convSeconds, gflops: flops / convSeconds / 1e9),
+                Result(name: "winograd \(shape)", threads: threads, seconds: winogradSeconds, gflops: flops / winogradSeconds / 1e9),
                 Result(name: "sgemm \(shape)", threads: threads, seconds: gemmSeconds, gflops: flops / gemmSeconds / 1e9)]
     }
 

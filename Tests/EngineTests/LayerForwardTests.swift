@@ -70,3 +70,29 @@ final class LayerForwardTests: XCTestCase {
         for value in upsampled.values { XCTAssertEqual(value, 0.7, accuracy: 1e-6) }
     }
 }
+
+extension LayerForwardTests {
+    /// The Winograd forward pass agrees with im2col on odd sizes, uneven padding, batches,
+    /// fused activations and inputs smaller than a block.
+    func testWinogradMatchesIm2col() throws {
+        var generator = SeededGenerator(seed: 21)
+        for (channels, outputs, height, width, padding) in [(3, 4, 7, 9, 1), (8, 5, 1, 1, 1), (4, 6, 6, 5, 0), (64, 64, 13, 11, 1)] {
+            var geometry = ConvolutionGeometry(kernel: 3, padding: padding)
+            if padding == 1 { geometry.padRight = 2 }
+            let fast = Convolution(inputChannels: channels, outputChannels: outputs, geometry: geometry, activation: .leakyReLU(slope: 0.2))
+            let plain = Convolution(inputChannels: channels, outputChannels: outputs, geometry: geometry, activation: .leakyReLU(slope: 0.2))
+            plain.allowsWinograd = false
+            for (a, b) in zip(fast.parameters, plain.parameters) {
+                a.value.copy(from: randomTensor(a.shape, &generator))
+                b.value.copy(from: a.value)
+            }
+            let input = randomTensor(Shape(2, channels, height, width), &generator)
+            let shape = try fast.outputShapes(for: [input.shape])[0]
+            let x = Tensor(shape), y = Tensor(shape)
+            fast.forward([input], [x])
+            plain.forward([input], [y])
+            let worst = zip(x.values, y.values).map { abs($0 - $1) }.max()!
+            XCTAssertLessThan(worst, 1e-4, "\(channels)->\(outputs) on \(height)x\(width), padding \(padding)")
+        }
+    }
+}
