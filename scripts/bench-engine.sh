@@ -24,10 +24,10 @@ for r in ours:
     if r["name"].startswith("sgemm "):
         continue
     key = (r["name"], r["threads"])
-    if r["name"].startswith("conv "):
-        g = gemm[(r["name"].replace("conv ", ""), r["threads"])]
+    if r["name"].startswith("conv ") or r["name"].startswith("winograd "):
+        g = gemm[(r["name"].split(" ", 1)[1], r["threads"])]
         print(f"{r['name']:<62} {r['threads']:>3} {r['seconds']:>9.4f} {g['seconds']:>9.4f} {r['seconds'] / g['seconds']:>6.2f}"
-              f"   vs sgemm: {r['gflops']:.0f} / {g['gflops']:.0f} GFLOP/s = {100 * r['gflops'] / g['gflops']:.0f}% of sgemm")
+              f"   vs sgemm: {r['gflops']:.0f} / {g['gflops']:.0f} GFLOP/s = {100 * r['gflops'] / g['gflops']:.0f}% of sgemm" + (" (direct-convolution FLOPs)" if r["name"].startswith("winograd") else ""))
     elif key in peer:
         print(f"{r['name']:<62} {r['threads']:>3} {r['seconds']:>9.4f} {peer[key]:>9.4f} {r['seconds'] / peer[key]:>6.2f}   vs ncnn")
     else:

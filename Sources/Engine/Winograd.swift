@@ -60,12 +60,15 @@ enum Winograd {
         let v = workspace, m = workspace + 16 * inputs * blocks
         // Row scratch: 4 zero-padded input rows, then 4 half-transformed rows, each 2 * blocksX + 2 wide.
         let rowWidth = 2 * blocksX + 2
+        let plane = inputs * blocks
+        let workers = BLASRuntime.threadCount
+        // Input transform, a block row at a time so that every loop runs along x (vectorisable);
+        // channels are split between threads.
+        ParallelLoop.chunks(inputs, workers: workers) { channels in
         let rows = UnsafeMutablePointer<Float>.allocate(capacity: 8 * rowWidth)
         defer { rows.deallocate() }
         let padded = rows, half = rows + 4 * rowWidth
-        let plane = inputs * blocks
-        // Input transform, a block row at a time so that every loop runs along x (vectorisable).
-        for i in 0..<inputs {
+        for i in channels {
             let channel = source + i * height * width
             for by in blockRows {
                 let y0 = 2 * by - g.padTop, x0 = -g.padLeft
@@ -102,6 +105,7 @@ enum Winograd {
                 }
             }
         }
+        }
         for k in 0..<16 {
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(outputs), Int32(blocks), Int32(inputs),
                         1, u + k * outputs * inputs, Int32(inputs), v + k * plane, Int32(blocks),
@@ -109,8 +113,11 @@ enum Winograd {
         }
         // Output transform y = A^T M A, a block row at a time, clipped at odd output sizes.
         let products = outputs * blocks
+        ParallelLoop.chunks(outputs, workers: workers) { channels in
+        let rows = UnsafeMutablePointer<Float>.allocate(capacity: 8 * rowWidth)
+        defer { rows.deallocate() }
         let top = rows, bottom = rows + 4 * rowWidth  // A^T M rows 0 and 1, per k column
-        for o in 0..<outputs {
+        for o in channels {
             let channel = target + o * outputHeight * outputWidth
             for by in blockRows {
                 let base = o * blocks + (by - blockRows.lowerBound) * blocksX
@@ -136,6 +143,7 @@ enum Winograd {
                     if outputWidth % 2 == 1 { line[2 * pairs] = a[pairs] + b[pairs] + c[pairs] }
                 }
             }
+        }
         }
     }
 }
