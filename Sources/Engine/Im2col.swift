@@ -15,12 +15,14 @@ enum Im2col {
     }
 
     /// Calls `body` for every (channel, ky, kx, output row) of the band, with the part of the
-    /// row that lies inside the picture.
+    /// row that lies inside the picture. Channels are split between threads: each writes
+    /// its own rows of columns (unfold) or its own input planes (fold).
     @inline(__always)
     static func forEachSegment(channels: Int, height: Int, width: Int, geometry g: ConvolutionGeometry,
                                outputWidth: Int, rows: Range<Int>, _ body: (Int, Segment) -> Void) {
         let bandSize = rows.count * outputWidth
-        for c in 0..<channels {
+        ParallelLoop.chunks(channels, workers: BLASRuntime.threadCount) { channelRange in
+        for c in channelRange {
             for ky in 0..<g.kernelHeight {
                 for kx in 0..<g.kernelWidth {
                     let row = ((c * g.kernelHeight + ky) * g.kernelWidth + kx) * bandSize
@@ -36,6 +38,7 @@ enum Im2col {
                     }
                 }
             }
+        }
         }
     }
 
