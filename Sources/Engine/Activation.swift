@@ -5,15 +5,6 @@ public enum Activation: Equatable, Sendable {
     /// max(x, 0) + slope * min(x, 0)
     case leakyReLU(slope: Float)
 
-    @inline(__always)
-    func apply(_ x: Float) -> Float {
-        switch self {
-        case .none: x
-        case .relu: max(x, 0)
-        case .leakyReLU(let slope): x > 0 ? x : x * slope
-        }
-    }
-
     /// Derivative, read from the activation's output (its sign is the input's: slopes are positive).
     @inline(__always)
     func derivative(output y: Float) -> Float {

@@ -21,6 +21,4 @@ final class TensorPool {
     func give(_ tensor: Tensor) {
         free[tensor.shape, default: []].append(tensor)
     }
-
-    func removeAll() { free.removeAll() }
 }

@@ -3,8 +3,9 @@ import Foundation
 
 /// Writes pictures as PNG files (8 or 16 bits per component) with libavcodec's encoder.
 public enum PNGWriter {
-    public static func write(_ image: RGBImage, to path: String, bitsPerComponent: Int = 8) throws {
-        let destination = try OutputPath(path, inputs: [])
+    /// Writes atomically; `inputs` are files the output must not replace.
+    public static func write(_ image: RGBImage, to path: String, bitsPerComponent: Int = 8, protecting inputs: [String] = []) throws {
+        let destination = try OutputPath(path, inputs: inputs)
         guard let codec = avcodec_find_encoder(AV_CODEC_ID_PNG),
               let context = avcodec_alloc_context3(codec) else {
             throw MediaError(path, "this FFmpeg build has no PNG encoder")

@@ -29,16 +29,17 @@ public enum UpscaleJob {
     }
 
     public static func run(input: String, output: String, options: Options) throws {
+        // Refuse a bad output before minutes of work, not after.
+        _ = try OutputPath(output, inputs: [input])
         let model = try SRModelSpec.named(options.model).load(from: options.modelsDirectory)
         guard options.tileSize >= 8 else { throw MediaError(output, "--tile must be at least 8 pixels") }
         let upscaler = TiledUpscaler(model: model, tileSize: options.tileSize,
                                      overlap: options.overlap ?? defaultOverlap(options.model))
         let processor = SuperResolutionProcessor(upscaler: upscaler)
         if output.lowercased().hasSuffix(".png") {
-            _ = try OutputPath(output, inputs: [input])
             let reader = try VideoFrameReader(path: input)
             guard let frame = try reader.next() else { throw MediaError(input, "has no picture") }
-            try PNGWriter.write(try processor.upscale(frame.image), to: output)
+            try PNGWriter.write(try processor.upscale(frame.image), to: output, protecting: [input])
         } else {
             try TranscodeJob.run(input: input, output: output, options: options.transcode, processor: processor, stage: "upscale")
         }
