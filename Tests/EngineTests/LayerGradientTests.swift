@@ -89,3 +89,15 @@ extension LayerGradientTests {
         for (a, b) in zip(small.values, large.values) { XCTAssertEqual(a, b, accuracy: 1e-5) }
     }
 }
+
+extension LayerGradientTests {
+    func testPooling() throws {
+        try checkGradients(Pooling(.average, kernel: 2), inputShapes: [Shape(2, 3, 5, 6)])
+        try checkGradients(Pooling(.average, kernel: 3, stride: 2), inputShapes: [Shape(1, 2, 7, 7)])
+        // Max pooling has a kink wherever two values tie; random values keep clear of ties.
+        try checkGradients(Pooling(.max, kernel: 3, stride: 2), inputShapes: [Shape(1, 2, 7, 9)])
+        let pooled = Tensor(Shape(1, 1, 1, 2))
+        Pooling(.max, kernel: 2).forward([Tensor(Shape(1, 1, 2, 4), values: [1, 5, 2, 0, 3, 4, 8, 1])], [pooled])
+        XCTAssertEqual(pooled.values, [5, 8])
+    }
+}
