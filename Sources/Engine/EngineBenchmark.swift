@@ -28,11 +28,11 @@ public enum EngineBenchmark {
     /// A 3x3 convolution (stride 1, padding 1) and the bare sgemm it reduces to.
     public static func convolution(inputChannels: Int, outputChannels: Int, size: Int, threads: Int, runs: Int) -> [Result] {
         BLASRuntime.setThreadCount(threads)
-        var generator = BenchmarkRandom(seed: 1)
+        var generator = SeededGenerator(seed: 1)
         let conv = Convolution(inputChannels: inputChannels, outputChannels: outputChannels, geometry: ConvolutionGeometry(kernel: 3, padding: 1))
-        generator.fill(conv.weight.value)
+        conv.weight.value.fillUniform(-1...1, using: &generator)
         let input = Tensor(Shape(1, inputChannels, size, size)), output = Tensor(Shape(1, outputChannels, size, size))
-        generator.fill(input)
+        input.fillUniform(-1...1, using: &generator)
         let (m, k, n) = (outputChannels, inputChannels * 9, size * size)
         let flops = 2 * Double(m) * Double(k) * Double(n)
         conv.allowsWinograd = false
@@ -40,8 +40,8 @@ public enum EngineBenchmark {
         conv.allowsWinograd = true
         let winogradSeconds = median(runs: runs) { conv.forward([input], [output]) }
         let a = Tensor(Shape(1, 1, m, k)), b = Tensor(Shape(1, 1, k, n)), c = Tensor(Shape(1, 1, m, n))
-        generator.fill(a)
-        generator.fill(b)
+        a.fillUniform(-1...1, using: &generator)
+        b.fillUniform(-1...1, using: &generator)
         let gemmSeconds = median(runs: runs) {
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, a.data, Int32(k), b.data, Int32(n), 0, c.data, Int32(n))
         }
@@ -55,9 +55,9 @@ public enum EngineBenchmark {
     /// Seconds to upscale one width x height RGB picture (tiled when larger than `tile`).
     public static func upscale(_ model: SRModel, width: Int, height: Int, tile: Int, overlap: Int, threads: Int, runs: Int) throws -> Result {
         BLASRuntime.setThreadCount(threads)
-        var generator = BenchmarkRandom(seed: 2)
+        var generator = SeededGenerator(seed: 2)
         let image = Tensor(Shape(1, 3, height, width))
-        generator.fill(image, range: 0...1)
+        image.fillUniform(0...1, using: &generator)
         let upscaler = TiledUpscaler(model: model, tileSize: tile, overlap: overlap)
         let seconds = try median(runs: runs) { _ = try upscaler.upscale(image) }
         return Result(name: "\(model.name) \(width)x\(height)" + (max(width, height) > tile ? " tiled \(tile)" : ""),
@@ -67,11 +67,11 @@ public enum EngineBenchmark {
     /// One fine-tuning step: forward, L1 loss, backward and Adam, on a batch of patches.
     public static func trainingStep(_ model: SRModel, batch: Int, patch: Int, threads: Int, runs: Int) throws -> Result {
         BLASRuntime.setThreadCount(threads)
-        var generator = BenchmarkRandom(seed: 3)
+        var generator = SeededGenerator(seed: 3)
         let input = Tensor(Shape(batch, 3, patch, patch))
-        generator.fill(input, range: 0...1)
+        input.fillUniform(0...1, using: &generator)
         let target = Tensor(Shape(batch, 3, patch * model.scale, patch * model.scale))
-        generator.fill(target, range: 0...1)
+        target.fillUniform(0...1, using: &generator)
         let optimiser = Adam(learningRate: 1e-5)
         let seconds = try median(runs: runs) {
             let output = try model.graph.forward([input], training: true)[0]
@@ -81,22 +81,5 @@ public enum EngineBenchmark {
             optimiser.step(model.graph.parameters)
         }
         return Result(name: "\(model.name) training step, \(batch) x \(patch)x\(patch) patches", threads: threads, seconds: seconds, gflops: nil)
-    }
-}
-
-/// A small seeded generator so benchmark inputs are the same every run.
-struct BenchmarkRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 | 1 }
-
-    mutating func next() -> Float {
-        state ^= state << 13
-        state ^= state >> 7
-        state ^= state << 17
-        return Float(state >> 40) / Float(1 << 24)
-    }
-
-    mutating func fill(_ tensor: Tensor, range: ClosedRange<Float> = -1...1) {
-        for i in 0..<tensor.count { tensor.data[i] = range.lowerBound + (range.upperBound - range.lowerBound) * next() }
     }
 }
