@@ -1,9 +1,11 @@
 import Foundation
 
 /// Resampling of feature maps to another size, separably, with PyTorch's conventions
-/// (align_corners = false, border pixels repeated): nearest, bilinear, and bicubic (a = -0.75).
+/// (align_corners = false, border pixels repeated): nearest, bilinear, bicubic (a = -0.75),
+/// and area (each output pixel the mean of the input it covers, fractions weighted: OpenCV's
+/// INTER_AREA for shrinking, PyTorch's adaptive average pooling).
 public final class Resize: Layer {
-    public enum Method: Sendable { case nearest, bilinear, bicubic }
+    public enum Method: Sendable { case nearest, bilinear, bicubic, area }
 
     public enum Size: Sendable {
         case scale(Double)
@@ -43,6 +45,13 @@ public final class Resize: Layer {
                 let i0 = min(Int(source), input - 1), i1 = min(i0 + 1, input - 1)
                 let t = Float(source - Double(i0))
                 return i0 == i1 ? [(i0, Float(1))] : [(i0, 1 - t), (i1, t)]
+            case .area:
+                // The input interval [o * scale, (o + 1) * scale), by overlap.
+                let start = Double(o) * scale, end = Double(o + 1) * scale
+                return (Int(start.rounded(.down))..<min(input, Int(end.rounded(.up)))).compactMap { i in
+                    let overlap = min(end, Double(i + 1)) - max(start, Double(i))
+                    return overlap > 1e-12 ? (i, Float(overlap / scale)) : nil
+                }
             case .bicubic:
                 let source = (Double(o) + 0.5) * scale - 0.5
                 let i = Int(source.rounded(.down))

@@ -96,3 +96,18 @@ extension LayerForwardTests {
         }
     }
 }
+
+extension LayerForwardTests {
+    func testAreaShrinkingAveragesWhatEachPixelCovers() throws {
+        let input = Tensor(Shape(1, 1, 1, 6), values: [0, 2, 4, 6, 8, 10])
+        let halved = Tensor(Shape(1, 1, 1, 3))
+        Resize(.area, .fixed(height: 1, width: 3)).forward([input], [halved])
+        XCTAssertEqual(halved.values, [1, 5, 9])
+        // 6 -> 4: each output covers 1.5 inputs.
+        let fractional = Tensor(Shape(1, 1, 1, 4))
+        Resize(.area, .fixed(height: 1, width: 4)).forward([input], [fractional])
+        for (value, expected) in zip(fractional.values, [(0 + 2 * 0.5) / 1.5, (2 * 0.5 + 4) / 1.5, (6 + 8 * 0.5) / 1.5, (8 * 0.5 + 10) / 1.5]) {
+            XCTAssertEqual(Double(value), expected, accuracy: 1e-5)
+        }
+    }
+}

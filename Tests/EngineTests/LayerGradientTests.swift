@@ -67,6 +67,7 @@ final class LayerGradientTests: XCTestCase {
         try checkGradients(Resize(.bicubic, .scale(4)), inputShapes: [Shape(1, 1, 3, 3)])
         try checkGradients(Resize(.bicubic, .fixed(height: 2, width: 3)), inputShapes: [Shape(1, 2, 8, 12)])
         try checkGradients(Resize(.bilinear, .fixed(height: 5, width: 3)), inputShapes: [Shape(1, 1, 4, 7)])
+        try checkGradients(Resize(.area, .fixed(height: 3, width: 4)), inputShapes: [Shape(1, 2, 7, 10)])
     }
 }
 
