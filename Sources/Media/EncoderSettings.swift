@@ -7,12 +7,15 @@ public enum VideoCodec: String, CaseIterable, Sendable {
     case ffv1
     /// Apple ProRes through prores_ks (422 HQ by default): an editing intermediate.
     case prores
+    /// MPEG-2 video (DVD, broadcast): the codec generation many archival transfers went through.
+    case mpeg2
 
     var encoderName: String {
         switch self {
         case .h264: "libx264"
         case .ffv1: "ffv1"
         case .prores: "prores_ks"
+        case .mpeg2: "mpeg2video"
         }
     }
 }

@@ -62,6 +62,8 @@ final class VideoEncoder {
             av_dict_set(&options, "g", "1", 0)
         case .prores:
             av_dict_set(&options, "profile", "3", 0)
+        case .mpeg2:
+            break  // bit rate and GOP come through `options` (b, g, ...)
         }
         for (key, value) in settings.options { av_dict_set(&options, key, value, 0) }
         try check(avcodec_open2(context, codec, &options), path, "cannot open the \(settings.codec.encoderName) encoder")
@@ -92,7 +94,7 @@ final class VideoEncoder {
         switch settings.codec {
         case .ffv1: return deep ? AV_PIX_FMT_GBRP16LE : AV_PIX_FMT_BGR0
         case .prores: return AV_PIX_FMT_YUV422P10LE
-        case .h264:
+        case .h264, .mpeg2:
             let supported = supportedFormats(codec)
             return supported.count <= 1 ? AV_PIX_FMT_YUV420P
                 : supported.withUnsafeBufferPointer { avcodec_find_best_pix_fmt_of_list($0.baseAddress, source, 0, nil) }

@@ -6,7 +6,7 @@ extension VideoCodec: ExpressibleByArgument {}
 
 /// Output encoding options shared by every command that writes video.
 struct EncodingOptions: ParsableArguments {
-    @Option(help: "Video codec: h264, ffv1 (lossless archival master) or prores.")
+    @Option(help: "Video codec: h264, ffv1 (lossless archival master), prores or mpeg2.")
     var codec: VideoCodec = .h264
 
     @Option(help: "H.264 constant rate factor (lower is better quality).")
