@@ -63,6 +63,11 @@ public final class Tensor: @unchecked Sendable {
 
     public func fill(_ value: Float) { data.update(repeating: value, count: count) }
 
+    /// Clamps every value to [lower, upper] (NaN becomes `lower`).
+    public func clamp(_ lower: Float = 0, _ upper: Float = 1) {
+        for i in 0..<count { data[i] = data[i] > lower ? min(data[i], upper) : lower }
+    }
+
     public func copy(from other: Tensor) {
         precondition(other.count == count, "copy of \(other.shape) into \(shape)")
         data.update(from: other.data, count: count)

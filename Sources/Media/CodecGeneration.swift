@@ -18,9 +18,7 @@ public enum CodecGeneration {
             sampleAspectRatio: AVRational(num: 1, den: 1), colorRange: AVCOL_RANGE_MPEG, colorSpace: AVCOL_SPC_SMPTE170M,
             colorPrimaries: AVCOL_PRI_UNSPECIFIED, colorTransfer: AVCOL_TRC_UNSPECIFIED, fieldOrder: AV_FIELD_PROGRESSIVE)
         let encoder = try VideoEncoder(settings: settings, input: input, globalHeader: output.needsGlobalHeader, path: file)
-        let stream = output.addStream()
-        try check(avcodec_parameters_from_context(stream.pointee.codecpar, encoder.context), file, "cannot set up the video stream")
-        stream.pointee.time_base = encoder.context.pointee.time_base
+        let stream = try output.addStream(encodedBy: encoder)
         try output.writeHeader()
         let writer = VideoPacketWriter(output: output, stream: stream, encoderTimeBase: encoder.context.pointee.time_base)
         for (index, frame) in frames.enumerated() {

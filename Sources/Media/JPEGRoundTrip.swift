@@ -17,37 +17,23 @@ public enum JPEGRoundTrip {
 
     public static func apply(_ image: RGBImage, quality: Int) throws -> RGBImage {
         let what = "JPEG round trip"
-        guard let encoderCodec = avcodec_find_encoder(AV_CODEC_ID_MJPEG), let decoderCodec = avcodec_find_decoder(AV_CODEC_ID_MJPEG),
-              let encoder = avcodec_alloc_context3(encoderCodec), let decoder = avcodec_alloc_context3(decoderCodec) else {
-            throw MediaError(what, "this FFmpeg build has no MJPEG codec")
-        }
-        var ownedEncoder: UnsafeMutablePointer<AVCodecContext>? = encoder, ownedDecoder: UnsafeMutablePointer<AVCodecContext>? = decoder
-        defer {
-            avcodec_free_context(&ownedEncoder)
-            avcodec_free_context(&ownedDecoder)
-        }
-        let steps = Int32(qscale(forQuality: quality))
-        encoder.pointee.width = Int32(image.width)
-        encoder.pointee.height = Int32(image.height)
-        encoder.pointee.pix_fmt = AV_PIX_FMT_YUVJ420P
-        encoder.pointee.color_range = AVCOL_RANGE_JPEG
-        encoder.pointee.time_base = AVRational(num: 1, den: 25)
-        encoder.pointee.flags |= AV_CODEC_FLAG_QSCALE
-        encoder.pointee.qmin = steps
-        encoder.pointee.qmax = steps
-        encoder.pointee.global_quality = steps * FF_QP2LAMBDA
-        try check(avcodec_open2(encoder, encoderCodec, nil), what, "cannot open the MJPEG encoder")
-        try check(avcodec_open2(decoder, decoderCodec, nil), what, "cannot open the MJPEG decoder")
-
-        let frame = Frame(format: AV_PIX_FMT_YUVJ420P, width: image.width, height: image.height)
+        let steps = Int32(qscale(forQuality: quality)), lambda = steps * FF_QP2LAMBDA
         // JFIF is full-range BT.601.
-        ColorConverter().fill(frame, from: image, yuv: YUVInterpretation(matrix: AVCOL_SPC_BT470BG, fullRange: true))
-        frame.pointer.pointee.pts = 0
-        frame.pointer.pointee.quality = steps * FF_QP2LAMBDA
-        try check(avcodec_send_frame(encoder, frame.pointer), what, "JPEG encoding failed")
-        try check(avcodec_send_frame(encoder, nil), what, "JPEG encoding failed")
-        let packet = Packet()
-        try check(avcodec_receive_packet(encoder, packet.pointer), what, "JPEG encoding failed")
+        let packet = try SinglePictureEncoder.encode(
+            image, codec: AV_CODEC_ID_MJPEG, format: AV_PIX_FMT_YUVJ420P,
+            yuv: YUVInterpretation(matrix: AVCOL_SPC_BT470BG, fullRange: true), path: what, quality: lambda) { encoder in
+            encoder.pointee.color_range = AVCOL_RANGE_JPEG
+            encoder.pointee.flags |= AV_CODEC_FLAG_QSCALE
+            encoder.pointee.qmin = steps
+            encoder.pointee.qmax = steps
+            encoder.pointee.global_quality = lambda
+        }
+        guard let decoderCodec = avcodec_find_decoder(AV_CODEC_ID_MJPEG), let decoder = avcodec_alloc_context3(decoderCodec) else {
+            throw MediaError(what, "this FFmpeg build has no MJPEG decoder")
+        }
+        var ownedDecoder: UnsafeMutablePointer<AVCodecContext>? = decoder
+        defer { avcodec_free_context(&ownedDecoder) }
+        try check(avcodec_open2(decoder, decoderCodec, nil), what, "cannot open the MJPEG decoder")
         try check(avcodec_send_packet(decoder, packet.pointer), what, "JPEG decoding failed")
         try check(avcodec_send_packet(decoder, nil), what, "JPEG decoding failed")
         let decoded = Frame()

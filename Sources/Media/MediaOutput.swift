@@ -45,6 +45,16 @@ final class MediaOutput {
         return stream
     }
 
+    /// A stream for what `encoder` produces, with its parameters, time base, rate and pixel shape.
+    func addStream(encodedBy encoder: VideoEncoder) throws -> UnsafeMutablePointer<AVStream> {
+        let stream = addStream()
+        try check(avcodec_parameters_from_context(stream.pointee.codecpar, encoder.context), destination.path, "cannot set up the video stream")
+        stream.pointee.time_base = encoder.context.pointee.time_base
+        stream.pointee.avg_frame_rate = encoder.context.pointee.framerate
+        stream.pointee.sample_aspect_ratio = encoder.context.pointee.sample_aspect_ratio
+        return stream
+    }
+
     func writeHeader() throws {
         let path = destination.path
         try check(avio_open(&context.pointee.pb, destination.temporaryPath, AVIO_FLAG_WRITE), path, "cannot write")

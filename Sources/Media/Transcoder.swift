@@ -42,11 +42,7 @@ public enum Transcoder {
         let size = processor.outputSize(width: reader.width, height: reader.height)
         let encoder = try VideoEncoder(settings: options.encoder, input: reader.encoderInput(width: size.width, height: size.height),
                                        globalHeader: output.needsGlobalHeader, path: outputPath)
-        let videoOut = output.addStream()
-        try check(avcodec_parameters_from_context(videoOut.pointee.codecpar, encoder.context), outputPath, "cannot set up the video stream")
-        videoOut.pointee.time_base = encoder.context.pointee.time_base
-        videoOut.pointee.avg_frame_rate = encoder.context.pointee.framerate
-        videoOut.pointee.sample_aspect_ratio = encoder.context.pointee.sample_aspect_ratio
+        let videoOut = try output.addStream(encodedBy: encoder)
         copyStreamMetadata(from: reader.videoStream, to: videoOut)
 
         var summary = TranscodeSummary(frames: 0, copiedStreams: [], droppedStreams: [])

@@ -22,13 +22,13 @@ public enum FilmDamage: Equatable, Sendable {
         case .grain(let strength, let size, let monochrome, let seed):
             var generator = SeededGenerator(seed: seed)
             let planes = monochrome ? 1 : shape.channels
+            // Correlate white noise with a Gaussian, then restore unit variance (blurring shrinks it by sqrt(sum w^2)).
+            let kernelSize = max(1, Int((2 * size).rounded()) | 1)
+            let weights = BlurKernel.gaussian(sigmaX: max(size / 2, 0.3), sigmaY: max(size / 2, 0.3), angle: 0).weights(size: kernelSize)
+            let gain = 1 / weights.reduce(0) { $0 + $1 * $1 }.squareRoot()
             for n in 0..<shape.batch {
                 let field = Tensor(Shape(1, planes, shape.height, shape.width))
                 for i in 0..<field.count { field.data[i] = Float(Noise.normal(&generator)) }
-                // Correlate, then restore unit variance (a blur of white noise shrinks it by sqrt(sum w^2)).
-                let kernelSize = max(1, Int((2 * size).rounded()) | 1)
-                let weights = BlurKernel.gaussian(sigmaX: max(size / 2, 0.3), sigmaY: max(size / 2, 0.3), angle: 0).weights(size: kernelSize)
-                let gain = 1 / weights.reduce(0) { $0 + $1 * $1 }.squareRoot()
                 let grain = KernelFilter.apply(weights, size: kernelSize, to: field)
                 for c in 0..<shape.channels {
                     let plane = output.plane(n, c), noise = grain.plane(0, monochrome ? 0 : c)
@@ -69,7 +69,7 @@ public enum FilmDamage: Equatable, Sendable {
                 }
             }
         }
-        for i in 0..<output.count { output.data[i] = min(1, max(0, output.data[i])) }
+        output.clamp()
         return output
     }
 }

@@ -48,7 +48,7 @@ public enum Noise: Equatable, Sendable {
                 }
             }
         }
-        for i in 0..<output.count { output.data[i] = min(1, max(0, output.data[i])) }
+        output.clamp()
         return output
     }
 
