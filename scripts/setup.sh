@@ -24,3 +24,5 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 bash "$(dirname "$0")/fetch-assets.sh"
+bash "$(dirname "$0")/fetch-lpips.sh"
+bash "$(dirname "$0")/fetch-photos.sh"
