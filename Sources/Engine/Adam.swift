@@ -36,4 +36,28 @@ public final class Adam {
             }
         }
     }
+
+    /// The moments of `parameters` as named tensors ("<name>.adam_m", "<name>.adam_v"), so that
+    /// an interrupted training run resumes exactly where it stopped.
+    public func stateEntries(for parameters: [Parameter]) -> [Safetensors.Entry] {
+        parameters.filter(\.isTrainable).flatMap { parameter -> [Safetensors.Entry] in
+            let state = moments[ObjectIdentifier(parameter)] ?? (Tensor(parameter.shape), Tensor(parameter.shape))
+            let shape = parameter.shape.dimensions
+            return [Safetensors.Entry(name: parameter.name + ".adam_m", shape: shape, values: state.first.values),
+                    Safetensors.Entry(name: parameter.name + ".adam_v", shape: shape, values: state.second.values)]
+        }
+    }
+
+    /// Restores what `stateEntries` saved, after `stepCount` steps.
+    public func restoreState(from entries: [Safetensors.Entry], for parameters: [Parameter], stepCount: Int) throws {
+        let byName = Dictionary(entries.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        for parameter in parameters where parameter.isTrainable {
+            guard let first = byName[parameter.name + ".adam_m"], let second = byName[parameter.name + ".adam_v"],
+                  first.values.count == parameter.value.count, second.values.count == parameter.value.count else {
+                throw EngineError("optimiser state for '\(parameter.name)' is missing or has the wrong size")
+            }
+            moments[ObjectIdentifier(parameter)] = (Tensor(parameter.shape, values: first.values), Tensor(parameter.shape, values: second.values))
+        }
+        self.stepCount = stepCount
+    }
 }

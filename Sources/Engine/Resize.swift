@@ -23,6 +23,13 @@ public final class Resize: Layer {
 
     public var kind: String { "Resize(\(method))" }
 
+    /// `tensor` resampled to height x width, outside any graph.
+    public static func apply(_ method: Method, to tensor: Tensor, height: Int, width: Int) -> Tensor {
+        let output = Tensor(Shape(tensor.shape.batch, tensor.shape.channels, height, width))
+        Resize(method, .fixed(height: height, width: width)).forward([tensor], [output])
+        return output
+    }
+
     public func outputShapes(for inputs: [Shape]) throws -> [Shape] {
         let s = inputs[0]
         switch size {

@@ -101,14 +101,19 @@ public enum Safetensors {
 /// Saving and restoring a set of parameters by name: FilmSR's checkpoints.
 public enum Checkpoint {
     public static func save(_ parameters: [Parameter], metadata: [String: String] = [:], to path: String) throws {
-        try Safetensors.write(parameters.map { Safetensors.Entry(name: $0.name, shape: [$0.shape.batch, $0.shape.channels, $0.shape.height, $0.shape.width], values: $0.value.values) },
-                              metadata: metadata, to: path)
+        try Safetensors.write(parameters.map(\.entry), metadata: metadata, to: path)
     }
 
     /// Loads values into `parameters` by name; every parameter must be present with the same size.
     @discardableResult
     public static func load(_ path: String, into parameters: [Parameter]) throws -> [String: String] {
         let (entries, metadata) = try Safetensors.read(path)
+        try assign(entries, readFrom: path, to: parameters)
+        return metadata
+    }
+
+    /// Copies entries already read from `path` into `parameters` by name, sizes checked.
+    public static func assign(_ entries: [Safetensors.Entry], readFrom path: String, to parameters: [Parameter]) throws {
         let byName = Dictionary(entries.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         for parameter in parameters {
             guard let entry = byName[parameter.name] else {
@@ -119,6 +124,12 @@ public enum Checkpoint {
             }
             parameter.value.copy(from: Tensor(parameter.shape, values: entry.values))
         }
-        return metadata
+    }
+}
+
+extension Parameter {
+    /// The current values as a safetensors entry named after the parameter.
+    public var entry: Safetensors.Entry {
+        Safetensors.Entry(name: name, shape: shape.dimensions, values: value.values)
     }
 }

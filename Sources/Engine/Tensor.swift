@@ -17,6 +17,7 @@ public struct Shape: Equatable, Hashable, Sendable, CustomStringConvertible {
     /// Values in one batch item.
     public var itemSize: Int { channels * height * width }
     public var description: String { "\(batch)x\(channels)x\(height)x\(width)" }
+    public var dimensions: [Int] { [batch, channels, height, width] }
 }
 
 /// Float32 values in NCHW order, contiguous, 64-byte aligned. A reference type: layers write
@@ -43,6 +44,21 @@ public final class Tensor: @unchecked Sendable {
 
     public convenience init(_ batch: Int, _ channels: Int, _ height: Int, _ width: Int) {
         self.init(Shape(batch, channels, height, width))
+    }
+
+    /// A batch made of equally shaped tensors, one after the other.
+    public convenience init(stacking items: [Tensor]) {
+        precondition(!items.isEmpty && items.allSatisfy { $0.shape == items[0].shape }, "stacking needs tensors of one shape")
+        let item = items[0].shape
+        self.init(Shape(item.batch * items.count, item.channels, item.height, item.width))
+        for (index, tensor) in items.enumerated() { (data + index * tensor.count).update(from: tensor.data, count: tensor.count) }
+    }
+
+    /// A copy of batch item `index` alone.
+    public func item(_ index: Int) -> Tensor {
+        let result = Tensor(Shape(1, shape.channels, shape.height, shape.width))
+        result.data.update(from: data + index * shape.itemSize, count: shape.itemSize)
+        return result
     }
 
     deinit { UnsafeMutableRawPointer(data).deallocate() }

@@ -21,6 +21,55 @@ final class TrainingTests: XCTestCase {
         XCTAssertEqual(parameter.value.values[0], 2 - 0.1 * 0.5 * 2, accuracy: 1e-6)
     }
 
+    func testAdamResumedFromSavedStateTakesTheSameSteps() throws {
+        var generator = SeededGenerator(seed: 4)
+        func parameters() -> [Parameter] { [Parameter(name: "a", Tensor(Shape(1, 2, 3, 3))), Parameter(name: "b", Tensor(Shape(1, 1, 1, 4)))] }
+        let gradients = (0..<5).map { _ in parameters().map { randomTensor($0.shape, &generator) } }
+        func train(_ optimiser: Adam, _ weights: [Parameter], steps: Range<Int>) {
+            for step in steps {
+                for (parameter, gradient) in zip(weights, gradients[step]) { parameter.gradient.copy(from: gradient) }
+                optimiser.step(weights)
+            }
+        }
+        let straight = parameters(), optimiser = Adam(learningRate: 0.01)
+        train(optimiser, straight, steps: 0..<5)
+
+        let first = parameters(), interrupted = Adam(learningRate: 0.01)
+        train(interrupted, first, steps: 0..<3)
+        let saved = interrupted.stateEntries(for: first)
+        XCTAssertEqual(saved.map(\.name), ["a.adam_m", "a.adam_v", "b.adam_m", "b.adam_v"])
+        let resumed = Adam(learningRate: 0.01)
+        try resumed.restoreState(from: saved, for: first, stepCount: 3)
+        train(resumed, first, steps: 3..<5)
+        XCTAssertEqual(first.map(\.value.values), straight.map(\.value.values))
+        XCTAssertThrowsError(try Adam(learningRate: 0.01).restoreState(from: Array(saved.prefix(2)), for: first, stepCount: 3))
+    }
+
+    func testKaimingInitialisationIsSeededAndScaled() {
+        func layer(seed: UInt64, scale: Float) -> Convolution {
+            let convolution = Convolution(inputChannels: 16, outputChannels: 8, geometry: ConvolutionGeometry(kernel: 3, padding: 1))
+            var generator = SeededGenerator(seed: seed)
+            WeightInitialization.kaimingUniform(convolution, slope: 0, scale: scale, using: &generator)
+            return convolution
+        }
+        let values = layer(seed: 1, scale: 1).weight.value.values
+        XCTAssertEqual(values, layer(seed: 1, scale: 1).weight.value.values)
+        XCTAssertNotEqual(values, layer(seed: 2, scale: 1).weight.value.values)
+        // U(-b, b) with b = sqrt(2) * sqrt(3 / fan_in): variance 2 / fan_in.
+        let variance = values.reduce(0) { $0 + Double($1 * $1) } / Double(values.count)
+        XCTAssertEqual(variance, 2.0 / 144, accuracy: 0.15 * 2.0 / 144)
+        XCTAssertLessThanOrEqual(values.map(abs).max()!, (6.0 / 144).squareRoot())
+        XCTAssertEqual(layer(seed: 1, scale: 0.1).weight.value.values.map(abs).max()!, values.map(abs).max()! * 0.1, accuracy: 1e-6)
+    }
+
+    func testStackingAndTakingItemsBack() {
+        let a = Tensor(Shape(1, 2, 2, 2), values: (0..<8).map(Float.init)), b = Tensor(Shape(1, 2, 2, 2), values: (8..<16).map(Float.init))
+        let batch = Tensor(stacking: [a, b])
+        XCTAssertEqual(batch.shape, Shape(2, 2, 2, 2))
+        XCTAssertEqual(batch.values, (0..<16).map(Float.init))
+        XCTAssertEqual(batch.item(1).values, b.values)
+    }
+
     func testAConvolutionLearnsAKnownFilter() throws {
         // Fit a 3x3 convolution to the output of a fixed one: loss must fall by orders of magnitude.
         var generator = SeededGenerator(seed: 11)
