@@ -1,0 +1,47 @@
+/// torchvision's AlexNet `features` as LPIPS uses them: five convolutions with ReLU (fused),
+/// max pooling 3/2 after the first two, and the outputs of the five ReLUs as the graph's
+/// outputs ("taps"). The input is LPIPS-scaled RGB: `LPIPSScaling` runs first, inside the graph.
+/// Parameter names follow assets/lpips/alexnet.safetensors (alexnet.conv1.weight, ...).
+enum AlexNetFeatures {
+    struct Stage {
+        let outputChannels: Int
+        let kernel: Int
+        let stride: Int
+        let padding: Int
+        let poolsBefore: Bool
+    }
+
+    static let stages = [
+        Stage(outputChannels: 64, kernel: 11, stride: 4, padding: 2, poolsBefore: false),
+        Stage(outputChannels: 192, kernel: 5, stride: 1, padding: 2, poolsBefore: true),
+        Stage(outputChannels: 384, kernel: 3, stride: 1, padding: 1, poolsBefore: true),
+        Stage(outputChannels: 256, kernel: 3, stride: 1, padding: 1, poolsBefore: false),
+        Stage(outputChannels: 256, kernel: 3, stride: 1, padding: 1, poolsBefore: false),
+    ]
+
+    /// Channels of the five taps.
+    static var tapChannels: [Int] { stages.map(\.outputChannels) }
+
+    /// A graph from RGB in [0, 1] to the five taps, every parameter frozen.
+    static func makeGraph() -> Graph {
+        let graph = Graph()
+        var blob = graph.add(LPIPSScaling(), name: "scaling", graph.addInput("rgb"))
+        var channels = 3
+        var taps: [Int] = []
+        for (index, stage) in stages.enumerated() {
+            if stage.poolsBefore {
+                blob = graph.add(Pooling(.max, kernel: 3, stride: 2), name: "pool\(index)", blob)
+            }
+            let name = "alexnet.conv\(index + 1)"
+            let conv = Convolution(name: name, inputChannels: channels, outputChannels: stage.outputChannels,
+                                   geometry: ConvolutionGeometry(kernel: stage.kernel, stride: stage.stride, padding: stage.padding),
+                                   activation: .relu)
+            blob = graph.add(conv, name: name, blob)
+            taps.append(blob)
+            channels = stage.outputChannels
+        }
+        graph.outputBlobs = taps
+        for parameter in graph.parameters { parameter.isTrainable = false }
+        return graph
+    }
+}

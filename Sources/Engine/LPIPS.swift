@@ -1,0 +1,94 @@
+import Foundation
+
+/// LPIPS v0.1 with AlexNet (Zhang et al. 2018), as the reference `lpips` package defines it:
+/// RGB in [0, 1] -> [-1, 1] -> ScalingLayer -> AlexNet features, five taps each compared by
+/// `LPIPSDistance`, the five summed. All parameters are frozen. As a loss it back-propagates
+/// to the prediction only: the target runs through the network without keeping activations.
+public final class LPIPS {
+    /// Smallest height and width AlexNet's two poolings accept.
+    public static let minimumSize = 31
+
+    private let features: Graph
+    private let distances: [LPIPSDistance]
+
+    private init() {
+        features = AlexNetFeatures.makeGraph()
+        distances = AlexNetFeatures.tapChannels.enumerated().map { LPIPSDistance(name: "lpips.head\($0.offset + 1).weight", channels: $0.element) }
+    }
+
+    /// Reads the weights written by scripts/fetch-lpips.sh.
+    public static func load(from path: String) throws -> LPIPS {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw EngineError("\(path): LPIPS weights are missing; run scripts/setup.sh (or scripts/fetch-lpips.sh)")
+        }
+        let lpips = LPIPS()
+        do {
+            try Checkpoint.load(path, into: lpips.features.parameters + lpips.distances.map(\.weight))
+        } catch let error as EngineError {
+            // The reader's messages start with the path: keep one line that names it once.
+            let reason = error.description.hasPrefix(path + ": ") ? String(error.description.dropFirst(path.count + 2)) : error.description
+            throw EngineError("\(path): damaged LPIPS weights (\(reason)); run scripts/setup.sh (or scripts/fetch-lpips.sh) to fetch them again")
+        }
+        return lpips
+    }
+
+    /// $FILMSR_LPIPS; else assets/lpips/alexnet.safetensors in the current folder; else in the
+    /// checkout the running program was built in (scripts/setup.sh fills it). As Pipeline's
+    /// ModelLocation finds the models folder.
+    public static var defaultWeightsPath: String {
+        if let configured = ProcessInfo.processInfo.environment["FILMSR_LPIPS"] { return configured }
+        let local = "assets/lpips/alexnet.safetensors"
+        if FileManager.default.fileExists(atPath: local) { return local }
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        while folder.path != "/" {
+            let candidate = folder.appendingPathComponent(local).path
+            if FileManager.default.fileExists(atPath: candidate) { return candidate }
+            folder = folder.deletingLastPathComponent()
+        }
+        return local
+    }
+
+    private func checkPair(_ x: Tensor, _ y: Tensor, _ operation: String) throws {
+        guard x.shape == y.shape else { throw EngineError("LPIPS \(operation) of different shapes \(x.shape) and \(y.shape)") }
+        guard x.shape.channels == 3 else { throw EngineError("LPIPS \(operation) needs RGB images (N x 3 x H x W), got \(x.shape)") }
+        guard x.shape.height >= Self.minimumSize && x.shape.width >= Self.minimumSize else {
+            throw EngineError("LPIPS \(operation) needs images of at least \(Self.minimumSize)x\(Self.minimumSize) pixels, got \(x.shape)")
+        }
+    }
+
+    /// Distance of each batch item of `x` to the same item of `y` (RGB in [0, 1]).
+    public func distances(_ x: Tensor, _ y: Tensor) throws -> [Double] {
+        try checkPair(x, y, "distance")
+        let tapsX = try features.forward([x]), tapsY = try features.forward([y])
+        var totals = [Double](repeating: 0, count: x.shape.batch)
+        for (distance, (tapX, tapY)) in zip(distances, zip(tapsX, tapsY)) {
+            let perItem = Tensor(Shape(x.shape.batch, 1, 1, 1))
+            distance.forward([tapX, tapY], [perItem])
+            for n in 0..<x.shape.batch { totals[n] += Double(perItem.data[n]) }
+        }
+        return totals
+    }
+
+    /// Mean LPIPS over the batch and its gradient with respect to `prediction`.
+    public func loss(_ prediction: Tensor, _ target: Tensor) throws -> (value: Double, gradient: Tensor) {
+        try checkPair(prediction, target, "loss")
+        let batch = prediction.shape.batch
+        let targetTaps = try features.forward([target])
+        let predictionTaps = try features.forward([prediction], training: true)
+        let perItem = Tensor(Shape(batch, 1, 1, 1))
+        // d(mean over the batch)/d(item distance)
+        let upstream = Tensor(Shape(batch, 1, 1, 1))
+        upstream.fill(1 / Float(batch))
+        var total = 0.0
+        var tapGradients: [Tensor] = []
+        for (distance, (predicted, wanted)) in zip(distances, zip(predictionTaps, targetTaps)) {
+            distance.forward([predicted, wanted], [perItem])
+            for n in 0..<batch { total += Double(perItem.data[n]) }
+            let gradient = Tensor(predicted.shape)
+            distance.backward(inputs: [predicted, wanted], outputs: [perItem], outputGradients: [upstream], inputGradients: [gradient, nil])
+            tapGradients.append(gradient)
+        }
+        let gradient = features.backward(tapGradients)[0]
+        return (total / Double(batch), gradient)
+    }
+}
