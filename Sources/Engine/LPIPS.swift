@@ -4,6 +4,7 @@ import Foundation
 /// RGB in [0, 1] -> [-1, 1] -> ScalingLayer -> AlexNet features, five taps each compared by
 /// `LPIPSDistance`, the five summed. All parameters are frozen. As a loss it back-propagates
 /// to the prediction only: the target runs through the network without keeping activations.
+/// One instance keeps its buffers between calls, so it is for one thread at a time.
 public final class LPIPS {
     /// Smallest height and width AlexNet's two poolings accept.
     public static let minimumSize = 31
