@@ -9,10 +9,11 @@ public final class LPIPSDistance: Layer {
 
     /// The linear head, 1 x C x 1 x 1, frozen.
     public let weight: Parameter
-    /// Per-pixel 1 / (norm + eps) of each input, then the norm of each input; reused between calls.
-    private var inverseNorms: [[Float]] = [[], []]
-    private var norms: [[Float]] = [[], []]
-    private var dots: [Float] = []
+    /// Per pixel of one batch item, reused between calls: each input's norm over channels and
+    /// 1 / (norm + eps), and the dot product the backward pass needs.
+    private var norms = [Tensor(Shape(1, 1, 1, 1)), Tensor(Shape(1, 1, 1, 1))]
+    private var inverseNorms = [Tensor(Shape(1, 1, 1, 1)), Tensor(Shape(1, 1, 1, 1))]
+    private var dots = Tensor(Shape(1, 1, 1, 1))
 
     public init(name: String, channels: Int) {
         weight = Parameter(name: name, Tensor(Shape(1, channels, 1, 1)), trainable: false)
@@ -29,25 +30,25 @@ public final class LPIPSDistance: Layer {
         return [Shape(inputs[0].batch, 1, 1, 1)]
     }
 
-    /// Fills `norms[side]` and `inverseNorms[side]` for batch item `n` of `features`.
-    private func measure(_ features: Tensor, _ n: Int, side: Int) {
-        let shape = features.shape
+    /// Fills `norms` and `inverseNorms` for batch item `n` of both inputs.
+    private func measure(_ inputs: [Tensor], item n: Int) {
+        let shape = inputs[0].shape
         let size = shape.planeSize
-        if norms[side].count != size {
-            norms[side] = [Float](repeating: 0, count: size)
-            inverseNorms[side] = [Float](repeating: 0, count: size)
+        if dots.count != size {
+            norms = [Tensor(Shape(1, 1, 1, size)), Tensor(Shape(1, 1, 1, size))]
+            inverseNorms = [Tensor(Shape(1, 1, 1, size)), Tensor(Shape(1, 1, 1, size))]
+            dots = Tensor(Shape(1, 1, 1, size))
         }
-        norms[side].withUnsafeMutableBufferPointer { norm in
-            for i in 0..<size { norm[i] = 0 }
+        for side in 0..<2 {
+            let norm = norms[side].data, inverse = inverseNorms[side].data
+            norm.update(repeating: 0, count: size)
             for c in 0..<shape.channels {
-                let f = features.plane(n, c)
+                let f = inputs[side].plane(n, c)
                 for i in 0..<size { norm[i] += f[i] * f[i] }
             }
-            inverseNorms[side].withUnsafeMutableBufferPointer { inverse in
-                for i in 0..<size {
-                    norm[i] = norm[i].squareRoot()
-                    inverse[i] = 1 / (norm[i] + Self.epsilon)
-                }
+            for i in 0..<size {
+                norm[i] = norm[i].squareRoot()
+                inverse[i] = 1 / (norm[i] + Self.epsilon)
             }
         }
     }
@@ -57,19 +58,15 @@ public final class LPIPSDistance: Layer {
         let size = shape.planeSize
         var perPixel = [Double](repeating: 0, count: size)
         for n in 0..<shape.batch {
-            measure(inputs[0], n, side: 0)
-            measure(inputs[1], n, side: 1)
+            measure(inputs, item: n)
+            let inverse0 = inverseNorms[0].data, inverse1 = inverseNorms[1].data
             for i in 0..<size { perPixel[i] = 0 }
             for c in 0..<shape.channels {
                 let f0 = inputs[0].plane(n, c), f1 = inputs[1].plane(n, c)
                 let w = weight.value.data[c]
-                inverseNorms[0].withUnsafeBufferPointer { inverse0 in
-                    inverseNorms[1].withUnsafeBufferPointer { inverse1 in
-                        for i in 0..<size {
-                            let difference = f0[i] * inverse0[i] - f1[i] * inverse1[i]
-                            perPixel[i] += Double(w * difference * difference)
-                        }
-                    }
+                for i in 0..<size {
+                    let difference = f0[i] * inverse0[i] - f1[i] * inverse1[i]
+                    perPixel[i] += Double(w * difference * difference)
                 }
             }
             outputs[0].data[n] = Float(perPixel.reduce(0, +) / Double(size))
@@ -79,41 +76,31 @@ public final class LPIPSDistance: Layer {
     public func backward(inputs: [Tensor], outputs: [Tensor], outputGradients: [Tensor], inputGradients: [Tensor?]) {
         let shape = inputs[0].shape
         let size = shape.planeSize
-        if dots.count != size { dots = [Float](repeating: 0, count: size) }
         for n in 0..<shape.batch {
-            measure(inputs[0], n, side: 0)
-            measure(inputs[1], n, side: 1)
+            measure(inputs, item: n)
+            let inverse0 = inverseNorms[0].data, inverse1 = inverseNorms[1].data, dot = dots.data
             let upstream = outputGradients[0].data[n] / Float(size)
             for side in 0..<2 {
                 guard let gradient = inputGradients[side] else { continue }
-                // d/du_side of the loss is sign * 2 w_c (u0 - u1) * upstream; through u = f / (|f| + eps):
+                // g_c = d/du_c = sign * 2 w_c (u0_c - u1_c) * upstream; through u = f / (|f| + eps):
                 //   df_k = g_k / (|f| + eps) - f_k (g . f) / (|f| (|f| + eps)^2)   (second term 0 where f = 0).
                 let sign: Float = side == 0 ? 1 : -1
                 let features = inputs[side]
-                inverseNorms[0].withUnsafeBufferPointer { inverse0 in
-                    inverseNorms[1].withUnsafeBufferPointer { inverse1 in
-                        norms[side].withUnsafeBufferPointer { norm in
-                            dots.withUnsafeMutableBufferPointer { dot in
-                                let inverse = side == 0 ? inverse0 : inverse1
-                                for i in 0..<size { dot[i] = 0 }
-                                for c in 0..<shape.channels {
-                                    let f0 = inputs[0].plane(n, c), f1 = inputs[1].plane(n, c), f = features.plane(n, c)
-                                    let scale = sign * 2 * weight.value.data[c] * upstream
-                                    for i in 0..<size { dot[i] += scale * (f0[i] * inverse0[i] - f1[i] * inverse1[i]) * f[i] }
-                                }
-                                for i in 0..<size { dot[i] = norm[i] > 0 ? dot[i] * inverse[i] * inverse[i] / norm[i] : 0 }
-                                for c in 0..<shape.channels {
-                                    let f0 = inputs[0].plane(n, c), f1 = inputs[1].plane(n, c), f = features.plane(n, c)
-                                    let df = gradient.plane(n, c)
-                                    let scale = sign * 2 * weight.value.data[c] * upstream
-                                    for i in 0..<size {
-                                        let g = scale * (f0[i] * inverse0[i] - f1[i] * inverse1[i])
-                                        df[i] += g * inverse[i] - f[i] * dot[i]
-                                    }
-                                }
-                            }
-                        }
-                    }
+                let norm = norms[side].data, inverse = inverseNorms[side].data
+                func headGradient(_ c: Int) -> (Int) -> Float {
+                    let f0 = inputs[0].plane(n, c), f1 = inputs[1].plane(n, c)
+                    let scale = sign * 2 * weight.value.data[c] * upstream
+                    return { i in scale * (f0[i] * inverse0[i] - f1[i] * inverse1[i]) }
+                }
+                dot.update(repeating: 0, count: size)
+                for c in 0..<shape.channels {
+                    let g = headGradient(c), f = features.plane(n, c)
+                    for i in 0..<size { dot[i] += g(i) * f[i] }
+                }
+                for i in 0..<size { dot[i] = norm[i] > 0 ? dot[i] * inverse[i] * inverse[i] / norm[i] : 0 }
+                for c in 0..<shape.channels {
+                    let g = headGradient(c), f = features.plane(n, c), df = gradient.plane(n, c)
+                    for i in 0..<size { df[i] += g(i) * inverse[i] - f[i] * dot[i] }
                 }
             }
         }
