@@ -1,0 +1,34 @@
+/// Everything that decides a pretraining run of the reconstruction branch. Stored in its work
+/// folder: a run resumes only with the same options (the step count may grow).
+public struct PretrainingOptions: Codable, Equatable, Sendable {
+    public var configuration = ReconstructionConfiguration()
+    public var steps = 3000
+    public var batchSize = 8
+    /// LR patch side; HR patches are `scale` times larger.
+    public var lrPatchSize = 48
+    /// Peak Adam learning rate, decayed along a cosine to a tenth of it at the last step.
+    public var learningRate: Float = 2e-4
+    /// loss = L1 + lpipsWeight * LPIPS, as LWay trains R.
+    public var lpipsWeight: Float = 1
+    public var seed: UInt64 = 1
+    public var checkpointEvery = 50
+    /// Held-out PSNR is measured (and logged) this often.
+    public var validateEvery = 250
+
+    public init() {}
+
+    /// The learning rate at `step` (0-based).
+    func learningRate(at step: Int) -> Float {
+        let progress = Float(step) / Float(max(1, steps - 1))
+        return learningRate * (0.1 + 0.9 * 0.5 * (1 + cos(Float.pi * progress)))
+    }
+
+    /// The same run apart from its length.
+    func isContinuation(of other: PretrainingOptions) -> Bool {
+        var other = other
+        other.steps = steps
+        return other == self
+    }
+}
+
+import Foundation

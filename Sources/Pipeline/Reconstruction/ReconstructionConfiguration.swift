@@ -1,0 +1,27 @@
+/// The shape of the LR reconstruction branch (degradation encoder E and reconstructor R).
+/// Saved in every checkpoint, so that a file rebuilds the network it was trained as.
+public struct ReconstructionConfiguration: Codable, Equatable, Sendable {
+    /// How R brings an HR picture down to LR size. LWay does not publish its choice.
+    public enum Mapping: String, Codable, CaseIterable, Sendable {
+        /// Each scale x scale block of HR pixels becomes scale^2 x 3 channels at LR size
+        /// (lossless): the network learns its own anti-aliasing and resampling.
+        case pixelUnshuffle
+        /// HR is first shrunk by a fixed bicubic resize; R only models what comes after.
+        case bicubic
+    }
+
+    /// HR size / LR size.
+    public var scale = 4
+    /// Length of the degradation embedding e = E(LR).
+    public var embeddingSize = 512
+    /// Feature channels of both networks.
+    public var width = 64
+    /// Residual blocks in E's feature extractor (DegAE uses a frozen 16-block MSRResNet trunk,
+    /// whose weights are not available: ours is trained with the rest).
+    public var encoderBlocks = 2
+    /// Residual blocks of R, each followed by a modulated convolution driven by e.
+    public var reconstructorBlocks = 4
+    public var mapping = Mapping.pixelUnshuffle
+
+    public init() {}
+}

@@ -1,0 +1,103 @@
+import Engine
+import Foundation
+
+/// How well a trained reconstruction branch does its job, on held-out photographs degraded
+/// with seeds never used in training, family by family:
+/// - fidelity: PSNR of R(HR, E(LR)) against the true LR, next to the best fixed degradation
+///   (a plain bicubic or area shrink of HR);
+/// - what E captures: leave-one-out nearest-neighbour accuracy of the embeddings (cosine
+///   distance) at telling the degradation families apart, against chance;
+/// - the follow-up paper's contradiction: does R reproduce LR better from the true HR, or from
+///   a blurred HR? (If blurred HR wins, fine-tuning through R pushes S towards blurry output.)
+public enum ReconstructionEvaluation {
+    public struct FamilyResult: Codable, Sendable {
+        public var family: String
+        public var samples: Int
+        public var reconstructionPSNR: Double
+        public var bicubicPSNR: Double
+        public var areaPSNR: Double
+        public var nearestNeighbourAccuracy: Double
+    }
+
+    public struct BlurredHRResult: Codable, Sendable {
+        /// Gaussian blur of HR before R; 0 is the true HR.
+        public var sigma: Double
+        public var reconstructionPSNR: Double
+    }
+
+    public struct Report: Codable, Sendable {
+        public var families: [FamilyResult]
+        public var overall: FamilyResult
+        public var chanceAccuracy: Double
+        public var blurredHR: [BlurredHRResult]
+    }
+
+    /// Seeds of the held-out pairs: far from the training run's (seed + step * golden ratio).
+    static let heldOutSeed: UInt64 = 0xE7A1_0000_0000_0001
+
+    public static func run(branch: ReconstructionBranch, heldOut: PhotoLibrary, samplesPerFamily: Int = 16,
+                           lrPatchSize: Int = 48, blurSigmas: [Double] = [1, 2]) throws -> Report {
+        let families = DegradationFamily.allCases
+        let synthesizer = DegradationSynthesizer(scale: branch.configuration.scale)
+        var labels: [DegradationFamily] = []
+        var embeddings: [[Float]] = []
+        var rows: [(family: DegradationFamily, reconstruction: Double, bicubic: Double, area: Double)] = []
+        var blurredPSNR = [Double](repeating: 0, count: blurSigmas.count + 1)
+        for family in families {
+            let batch = try ReconstructionBatch.make(count: samplesPerFamily, lrPatchSize: lrPatchSize, scale: branch.configuration.scale,
+                                                     photos: heldOut, synthesizer: synthesizer,
+                                                     seed: heldOutSeed ^ UInt64(families.firstIndex(of: family)!), family: { _ in family })
+            let embedding = try branch.embed(batch.lr)
+            let estimate = try branch.reconstruct(hr: batch.hr, embedding: embedding)
+            let size = batch.lr.shape
+            let bicubic = Resize.apply(.bicubic, to: batch.hr, height: size.height, width: size.width)
+            let area = Resize.apply(.area, to: batch.hr, height: size.height, width: size.width)
+            for n in 0..<size.batch {
+                let lr = batch.lr.item(n)
+                rows.append((family, Metrics.psnr(estimate.item(n), lr), Metrics.psnr(bicubic.item(n), lr), Metrics.psnr(area.item(n), lr)))
+                labels.append(family)
+                embeddings.append(Array(UnsafeBufferPointer(start: embedding.plane(n, 0), count: embedding.shape.channels)))
+            }
+            blurredPSNR[0] += Metrics.meanItemPSNR(estimate, batch.lr)
+            for (index, sigma) in blurSigmas.enumerated() {
+                let blurred = try branch.reconstruct(hr: gaussianBlur(batch.hr, sigma: sigma), embedding: embedding)
+                blurredPSNR[index + 1] += Metrics.meanItemPSNR(blurred, batch.lr)
+            }
+        }
+        let neighbourMatches = nearestNeighbourMatches(embeddings, labels: labels)
+        func summary(_ name: String, _ selected: [Int]) -> FamilyResult {
+            func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(max(1, values.count)) }
+            return FamilyResult(family: name, samples: selected.count,
+                                reconstructionPSNR: mean(selected.map { rows[$0].reconstruction }),
+                                bicubicPSNR: mean(selected.map { rows[$0].bicubic }),
+                                areaPSNR: mean(selected.map { rows[$0].area }),
+                                nearestNeighbourAccuracy: mean(selected.map { neighbourMatches[$0] ? 1 : 0 }))
+        }
+        let perFamily = families.map { family in summary(family.rawValue, rows.indices.filter { rows[$0].family == family }) }
+        let sigmas = [0] + blurSigmas
+        return Report(families: perFamily, overall: summary("all", Array(rows.indices)), chanceAccuracy: 1 / Double(families.count),
+                      blurredHR: sigmas.indices.map { BlurredHRResult(sigma: sigmas[$0], reconstructionPSNR: blurredPSNR[$0] / Double(families.count)) })
+    }
+
+    /// For each embedding, whether its nearest other embedding (cosine distance) has its label.
+    static func nearestNeighbourMatches(_ embeddings: [[Float]], labels: [DegradationFamily]) -> [Bool] {
+        let normalised = embeddings.map { vector -> [Float] in
+            let norm = max(vector.reduce(0) { $0 + $1 * $1 }.squareRoot(), 1e-12)
+            return vector.map { $0 / norm }
+        }
+        return normalised.indices.map { i in
+            var best = -Float.infinity, bestIndex = i
+            for j in normalised.indices where j != i {
+                let similarity = zip(normalised[i], normalised[j]).reduce(0) { $0 + $1.0 * $1.1 }
+                if similarity > best { best = similarity; bestIndex = j }
+            }
+            return labels[bestIndex] == labels[i]
+        }
+    }
+
+    static func gaussianBlur(_ batch: Tensor, sigma: Double) -> Tensor {
+        let size = 2 * Int((3 * sigma).rounded(.up)) + 1
+        let weights = BlurKernel.gaussian(sigmaX: sigma, sigmaY: sigma, angle: 0).weights(size: size)
+        return Tensor(stacking: (0..<batch.shape.batch).map { KernelFilter.apply(weights, size: size, to: batch.item($0)) })
+    }
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Engine
+import Foundation
+import Pipeline
+
+struct EvaluateRecon: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate-recon",
+        abstract: "Measure a trained reconstruction branch on held-out photographs, family by family.")
+
+    @Argument(help: "The branch (a pretrain-recon result or checkpoint).")
+    var checkpoint: String
+
+    @Option(name: .customLong("samples"), help: "Held-out pairs per degradation family.")
+    var samplesPerFamily = 16
+
+    @Option(help: "LR patch side in pixels.")
+    var patch = 48
+
+    @Option(help: "Folder of photographs (default: $FILMSR_PHOTOS or assets/photos).")
+    var photos: String?
+
+    @Flag(help: "Print the report as JSON.")
+    var json = false
+
+    func run() throws {
+        guard samplesPerFamily >= 2 else { throw UsageError("--samples must be at least 2") }
+        guard patch >= 32 else { throw UsageError("--patch must be at least 32") }
+        let branch = try ReconstructionBranch.load(from: checkpoint).branch
+        let heldOut = try PhotoLibrary.load(split: .heldOut, directory: photos ?? PhotoLibrary.defaultDirectory)
+        let report = try ReconstructionEvaluation.run(branch: branch, heldOut: heldOut, samplesPerFamily: samplesPerFamily, lrPatchSize: patch)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            return
+        }
+        print("held-out PSNR against the true LR (dB), and nearest-neighbour accuracy of E's embeddings (chance \(String(format: "%.2f", report.chanceAccuracy)))")
+        print("family        n   R(HR,E(LR))  bicubic   area   best fixed   gain   NN accuracy")
+        for row in report.families + [report.overall] {
+            let best = max(row.bicubicPSNR, row.areaPSNR)
+            print(row.family.padding(toLength: 12, withPad: " ", startingAt: 0) + String(format: " %3d   %8.2f   %7.2f  %7.2f   %7.2f   %+6.2f   %6.2f",
+                         row.samples, row.reconstructionPSNR,
+                         row.bicubicPSNR, row.areaPSNR, best, row.reconstructionPSNR - best, row.nearestNeighbourAccuracy))
+        }
+        print("R fed a blurred HR (same embedding): " + report.blurredHR.map {
+            String(format: "sigma %.0f: %.2f dB", $0.sigma, $0.reconstructionPSNR)
+        }.joined(separator: ", "))
+    }
+}
