@@ -33,20 +33,9 @@ public final class LPIPS {
         return lpips
     }
 
-    /// $FILMSR_LPIPS; else assets/lpips/alexnet.safetensors in the current folder; else in the
-    /// checkout the running program was built in (scripts/setup.sh fills it). As Pipeline's
-    /// ModelLocation finds the models folder.
+    /// $FILMSR_LPIPS, else assets/lpips/alexnet.safetensors (see AssetLocation).
     public static var defaultWeightsPath: String {
-        if let configured = ProcessInfo.processInfo.environment["FILMSR_LPIPS"] { return configured }
-        let local = "assets/lpips/alexnet.safetensors"
-        if FileManager.default.fileExists(atPath: local) { return local }
-        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        while folder.path != "/" {
-            let candidate = folder.appendingPathComponent(local).path
-            if FileManager.default.fileExists(atPath: candidate) { return candidate }
-            folder = folder.deletingLastPathComponent()
-        }
-        return local
+        AssetLocation.find("assets/lpips/alexnet.safetensors", environmentVariable: "FILMSR_LPIPS")
     }
 
     private func checkPair(_ x: Tensor, _ y: Tensor, _ operation: String) throws {

@@ -61,6 +61,19 @@ public final class Tensor: @unchecked Sendable {
         return result
     }
 
+    /// A copy of the height x width window at (top, left) of every item and channel.
+    public func crop(top: Int, left: Int, height: Int, width: Int) -> Tensor {
+        precondition(top >= 0 && left >= 0 && top + height <= shape.height && left + width <= shape.width, "crop outside \(shape)")
+        let result = Tensor(Shape(shape.batch, shape.channels, height, width))
+        for n in 0..<shape.batch {
+            for c in 0..<shape.channels {
+                let source = plane(n, c) + top * shape.width + left, target = result.plane(n, c)
+                for y in 0..<height { (target + y * width).update(from: source + y * shape.width, count: width) }
+            }
+        }
+        return result
+    }
+
     deinit { UnsafeMutableRawPointer(data).deallocate() }
 
     public var count: Int { shape.count }

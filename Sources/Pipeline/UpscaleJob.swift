@@ -46,19 +46,9 @@ public enum UpscaleJob {
     }
 }
 
-/// Where the pretrained weights live: $FILMSR_MODELS; else assets/models in the current
-/// folder; else in the checkout the running filmsr was built in (scripts/setup.sh fills it).
+/// Where the pretrained weights live: $FILMSR_MODELS, else assets/models (see AssetLocation).
 public enum ModelLocation {
     public static var defaultDirectory: String {
-        if let configured = ProcessInfo.processInfo.environment["FILMSR_MODELS"] { return configured }
-        let local = "assets/models"
-        if FileManager.default.fileExists(atPath: local) { return local }
-        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        while folder.path != "/" {
-            let candidate = folder.appendingPathComponent(local).path
-            if FileManager.default.fileExists(atPath: candidate) { return candidate }
-            folder = folder.deletingLastPathComponent()
-        }
-        return local
+        AssetLocation.find("assets/models", environmentVariable: "FILMSR_MODELS")
     }
 }

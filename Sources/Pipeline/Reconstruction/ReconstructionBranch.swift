@@ -13,6 +13,12 @@ public final class ReconstructionBranch {
 
     static let format = "filmsr-reconstruction-branch/1"
 
+    /// The branch trained by scripts/pretrain-recon.sh and committed with the code:
+    /// $FILMSR_RECONSTRUCTION, else weights/reconstruction-x4.safetensors (see AssetLocation).
+    public static var defaultPath: String {
+        AssetLocation.find("weights/reconstruction-x4.safetensors", environmentVariable: "FILMSR_RECONSTRUCTION")
+    }
+
     /// A freshly initialised branch; the same seed gives the same weights.
     public init(configuration: ReconstructionConfiguration = ReconstructionConfiguration(), seed: UInt64 = 1) {
         self.configuration = configuration

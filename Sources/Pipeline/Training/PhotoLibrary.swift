@@ -25,19 +25,9 @@ public struct PhotoLibrary: Sendable {
 
     private let photos: [Photo]
 
-    /// $FILMSR_PHOTOS; else assets/photos in the current folder; else in the checkout the running
-    /// program was built in (found as ModelLocation finds the weights).
+    /// $FILMSR_PHOTOS, else assets/photos (see AssetLocation).
     public static var defaultDirectory: String {
-        if let configured = ProcessInfo.processInfo.environment["FILMSR_PHOTOS"] { return configured }
-        let local = "assets/photos"
-        if FileManager.default.fileExists(atPath: local) { return local }
-        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        while folder.path != "/" {
-            let candidate = folder.appendingPathComponent(local).path
-            if FileManager.default.fileExists(atPath: candidate) { return candidate }
-            folder = folder.deletingLastPathComponent()
-        }
-        return local
+        AssetLocation.find("assets/photos", environmentVariable: "FILMSR_PHOTOS")
     }
 
     /// Loads every PNG of the split's folder, in name order.

@@ -1,0 +1,18 @@
+/// The settings of LWay's self-supervised fine-tuning of an SR model on one scene (or group).
+public struct AdaptationOptions: Codable, Equatable, Sendable {
+    public var iterations = 100
+    /// LR patches per iteration (LWay: 6).
+    public var batchSize = 6
+    /// LR patch side: at least 32 (LPIPS and the degradation encoder need it).
+    public var lrPatchSize = 48
+    /// Adam's learning rate (LWay: 2e-6 to 5e-5).
+    public var learningRate: Float = 1e-5
+    /// loss = weighted L1 + lpipsWeight * weighted LPIPS.
+    public var lpipsWeight: Float = 1
+    public var tuned = TunedParameters.all
+    /// Render with an exponential moving average of the weights when set (e.g. 0.99).
+    public var emaDecay: Float?
+    public var seed: UInt64 = 1
+
+    public init() {}
+}

@@ -1,0 +1,92 @@
+import Engine
+
+/// Step 2 of LWay: fine-tunes an SR model S on LR frames alone. With the reconstruction branch
+/// frozen, S is trained so that R(S(LR), E(LR)) gives back LR, the loss weighted towards high
+/// frequencies by W (HighFrequencyWeightMap): L1(W * R(...), W * LR) + w * LPIPS(same).
+public final class LWayAdapter {
+    public let model: SRModel
+    public let branch: ReconstructionBranch
+    public let options: AdaptationOptions
+    public private(set) var tunedValues = 0
+    private let lpips: LPIPS
+    private let optimiser: Adam
+    private let average: ExponentialMovingAverage?
+
+    public struct Step: Codable, Sendable {
+        public var iteration: Int
+        public var l1: Double
+        public var lpips: Double
+        public var total: Double
+    }
+
+    public init(model: SRModel, branch: ReconstructionBranch, lpips: LPIPS, options: AdaptationOptions) throws {
+        guard model.scale == branch.configuration.scale else {
+            throw PipelineError("model \(model.name) upscales x\(model.scale) but the reconstruction branch was trained for x\(branch.configuration.scale)")
+        }
+        guard options.lrPatchSize >= max(LPIPS.minimumSize, branch.minimumLRSize) + 1 else {
+            throw PipelineError("LR patches of \(options.lrPatchSize) pixels are too small: LPIPS and the degradation encoder need at least 32")
+        }
+        self.model = model
+        self.branch = branch
+        self.lpips = lpips
+        self.options = options
+        branch.setTrainable(false)
+        tunedValues = try options.tuned.apply(to: model.graph.parameters)
+        optimiser = Adam(learningRate: options.learningRate)
+        average = options.emaDecay.map { ExponentialMovingAverage(model.graph.parameters, decay: $0) }
+    }
+
+    /// Fine-tunes on random patches of `frames` (each 1 x 3 x h x w, LR, one scene), then leaves
+    /// the adapted weights (or their moving average) in the model. Returns the loss per iteration.
+    public func adapt(frames: [Tensor], progress: (Int, Double) -> Void = { _, _ in }) throws -> [Step] {
+        let sampler = try PatchSampler(frames: frames, patchSize: options.lrPatchSize)
+        var generator = SeededGenerator(seed: options.seed)
+        var steps: [Step] = []
+        for iteration in 0..<options.iterations {
+            let batch = sampler.batch(options.batchSize, using: &generator)
+            let (l1, perceptual) = try step(batch)
+            steps.append(Step(iteration: iteration, l1: l1, lpips: perceptual, total: l1 + Double(options.lpipsWeight) * perceptual))
+            progress(iteration + 1, steps.last!.total)
+        }
+        average?.copyAverages()
+        return steps
+    }
+
+    /// The self-supervised loss of the current weights on `lr`, with nothing changed.
+    public func loss(_ lr: Tensor) throws -> (l1: Double, lpips: Double) {
+        let weight = HighFrequencyWeightMap.compute(lr)
+        let estimate = try branch.reconstruct(hr: try model.upscale(lr), embedding: try branch.embed(lr))
+        return (Loss.l1(estimate, lr, weight: weight).value, try lpips.loss(weighted(estimate, weight), weighted(lr, weight)).value)
+    }
+
+    private func step(_ lr: Tensor) throws -> (l1: Double, lpips: Double) {
+        let weight = HighFrequencyWeightMap.compute(lr)
+        let embedding = try branch.embed(lr)
+        let sr = try model.graph.forward([lr], training: true)[0]
+        let estimate = try branch.reconstructor.forward([sr, embedding], training: true)[0]
+        let l1 = Loss.l1(estimate, lr, weight: weight)
+        let perceptual = try lpips.loss(weighted(estimate, weight), weighted(lr, weight))
+        // d/d estimate of LPIPS(W * estimate, W * LR) is W times the gradient at W * estimate.
+        let gradient = l1.gradient
+        gradient.add(weighted(perceptual.gradient, weight), scale: options.lpipsWeight)
+        let srGradient = branch.reconstructor.backward([gradient])[0]
+        model.graph.zeroGradients()
+        model.graph.backward([srGradient])
+        optimiser.step(model.graph.parameters)
+        average?.update()
+        return (l1.value, perceptual.value)
+    }
+
+    /// x * W, W (n, 1, h, w) broadcast over the channels.
+    private func weighted(_ x: Tensor, _ weight: Tensor) -> Tensor {
+        let result = Tensor(x.shape)
+        for n in 0..<x.shape.batch {
+            let w = weight.plane(n, 0)
+            for c in 0..<x.shape.channels {
+                let source = x.plane(n, c), target = result.plane(n, c)
+                for i in 0..<x.shape.planeSize { target[i] = source[i] * w[i] }
+            }
+        }
+        return result
+    }
+}
