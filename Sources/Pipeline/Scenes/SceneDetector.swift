@@ -1,0 +1,31 @@
+import Media
+
+/// Finds the cuts in a film: content-based, like PySceneDetect's ContentDetector, made robust to
+/// the flicker, grain and dust of old film (see SceneDetectionOptions and SceneCutTracker).
+///
+///     let scenes = try SceneDetector(SceneDetectionOptions()).detect(path: "reel.mp4")
+///     for scene in scenes.scenes { ... scene.firstFrame, scene.frameCount, scene.startTime ... }
+public struct SceneDetector: Sendable {
+    public let options: SceneDetectionOptions
+
+    public init(_ options: SceneDetectionOptions = SceneDetectionOptions()) {
+        self.options = options
+    }
+
+    /// Reads the file's main video stream once, frame by frame (memory does not grow with its
+    /// length), reporting frames done to `progress`.
+    public func detect(path: String, progress: ProgressReporter? = nil) throws -> SceneList {
+        try options.validate()
+        let reader = try VideoFrameReader(path: path)
+        var tracker = SceneCutTracker(options: options)
+        while let frame = try reader.next() {
+            tracker.add(frame)
+            progress?.update(done: frame.index + 1, detail: "\(tracker.scenes.count + 1) scenes")
+        }
+        progress?.finish()
+        tracker.finish()
+        guard !tracker.frames.isEmpty else { throw MediaError(path, "has no video frames") }
+        return SceneList(file: path, options: options, frameCount: tracker.frames.count,
+                         scenes: tracker.scenes, frames: tracker.frames)
+    }
+}
