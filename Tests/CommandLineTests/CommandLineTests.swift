@@ -154,3 +154,59 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(result.output.contains("openblas kernel:  Haswell"), result.output)
     }
 }
+
+extension CommandLineTests {
+    private func reelCuts() throws -> [Int] {
+        let truth = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: sample("reel.json")))) as! [String: Any]
+        return (truth["reel_old"] as! [String: Any])["cuts"] as! [Int]
+    }
+
+    func testScenesPrintsTheReelsCuts() throws {
+        let result = try filmsr(["scenes", sample("reel_old.mp4")])
+        XCTAssertEqual(result.status, 0, result.errors)
+        XCTAssertEqual(result.errors, "", "progress is for terminals only")
+        // Table rows: scene, first frame, frame count, start seconds, start h:mm:ss.mmm.
+        let rows = result.output.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+            .filter { $0.count == 5 && Int($0[0]) != nil }
+        XCTAssertEqual(rows.compactMap { Int($0[1]) }, try reelCuts(), result.output)
+        let second = try XCTUnwrap(rows.dropFirst().first)
+        XCTAssertEqual(second[3], String(format: "%.3f", Double(second[1])! / 24))
+        XCTAssertTrue(second[4].hasPrefix("0:00:0"), result.output)
+    }
+
+    func testScenesWritesJSONThatParses() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let output = directory + "/scenes.json"
+        let result = try filmsr(["scenes", sample("reel_old.mp4"), "--json", "--output", output])
+        XCTAssertEqual(result.status, 0, result.errors)
+        let list = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as! [String: Any]
+        let scenes = list["scenes"] as! [[String: Any]]
+        XCTAssertEqual(scenes.map { $0["firstFrame"] as! Int }, try reelCuts())
+        XCTAssertEqual((list["frames"] as! [Any]).count, list["frameCount"] as? Int)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory), ["scenes.json"], "no temporary file left")
+    }
+
+    func testScenesBadInputsGiveOneLineErrors() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let notMedia = directory + "/letter.mkv"
+        try "Dear archivist,\n".write(toFile: notMedia, atomically: true, encoding: .utf8)
+        let reel = sample("reel_old.mp4")
+        let cases: [([String], String)] = [
+            (["scenes", directory + "/missing.mp4"], "missing.mp4: cannot open"),
+            (["scenes", notMedia], "letter.mkv: not a media file"),
+            (["scenes", reel, "--threshold", "0"], "--threshold"),
+            (["scenes", reel, "--threshold=-3"], "--threshold"),
+            (["scenes", reel, "--min-scene-length", "0"], "--min-scene-length"),
+            (["scenes", reel, "--json", "--output", reel], "output is the input file"),
+            (["scenes", reel, "--output", directory + "/nowhere/scenes.txt"], "does not exist"),
+        ]
+        for (arguments, message) in cases {
+            let result = try filmsr(arguments)
+            XCTAssertNotEqual(result.status, 0, arguments.joined(separator: " "))
+            XCTAssertEqual(result.errors.split(separator: "\n").count, 1, "expected one line, got: \(result.errors)")
+            XCTAssertTrue(result.errors.contains(message), "expected '\(message)' in: \(result.errors)")
+        }
+    }
+}
