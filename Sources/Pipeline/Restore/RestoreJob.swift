@@ -1,0 +1,150 @@
+import Engine
+import Foundation
+import Media
+
+/// `filmsr restore`: scenes, per-scene LWay adaptation, rendering, re-encoding.
+///
+/// Stages, each leaving its result in the work folder so that a job killed at any point
+/// resumes where it stopped (finished adaptations are never redone): detect scenes, sample
+/// each scene's frames, form the adaptation units (scene, group or clip), adapt each unit,
+/// then render every frame with its unit's weights. The output file appears only when complete.
+public enum RestoreJob {
+    /// Where the job's inputs other than the film come from.
+    public struct Resources: Sendable {
+        public var modelsDirectory = ModelLocation.defaultDirectory
+        public var reconstructionBranch = ReconstructionBranch.defaultPath
+        public var lpipsWeights = LPIPS.defaultWeightsPath
+        public var transcode = TranscodeOptions()
+        /// Default: the output's path + ".work".
+        public var workFolder: String?
+        public init() {}
+    }
+
+    public struct Summary: Sendable {
+        public var scenes: [Scene]
+        public var units: [AdaptationUnit]
+        /// Seconds each unit's adaptation took in this run (nil: done by an earlier run).
+        public var adaptationSeconds: [Double?]
+        public var renderSeconds: Double
+        public var workFolder: RestoreWorkFolder
+    }
+
+    @discardableResult
+    public static func run(input: String, output: String, options: RestoreOptions, resources: Resources = Resources(),
+                           report: (String) -> Void = { _ in }) throws -> Summary {
+        // Everything that can be refused is refused before minutes of work.
+        let destination = try OutputPath(output, inputs: [input])
+        guard FileManager.default.fileExists(atPath: input) else { throw MediaError(input, "no such file") }
+        let model = try SRModelSpec.named(options.model).load(from: resources.modelsDirectory)
+        let outputScale = options.outputScale ?? model.scale
+        guard [2, 4].contains(outputScale), outputScale <= model.scale else {
+            throw PipelineError("output scale \(outputScale) is impossible with \(options.model) (x\(model.scale)): choose 2 or 4, at most the model's")
+        }
+        guard options.framesPerScene >= 1 else { throw PipelineError("frames per scene must be at least 1") }
+        try options.scenes.validate()
+        let branch = try ReconstructionBranch.load(from: resources.reconstructionBranch).branch
+        let lpips = try LPIPS.load(from: resources.lpipsWeights)
+        // Checks the pairing of model and branch, and the adaptation options, now.
+        _ = try LWayAdapter(model: model, branch: branch, lpips: lpips, options: options.adaptation)
+
+        let folder = RestoreWorkFolder(resources.workFolder ?? output + ".work")
+        try folder.prepare()
+        try claim(folder, for: RestoreJobRecord(input: input, options: options))
+        let scenes = try detectScenes(input, options: options, folder: folder, report: report)
+        let units = try formUnits(input, scenes: scenes, options: options, branch: branch, folder: folder, report: report)
+
+        let baseWeights = model.graph.parameters.map { $0.value.copy() }
+        var adaptationSeconds: [Double?] = []
+        for unit in units {
+            guard !FileManager.default.fileExists(atPath: folder.weights(unit: unit.index)) else {
+                adaptationSeconds.append(nil)
+                continue
+            }
+            for (parameter, base) in zip(model.graph.parameters, baseWeights) { parameter.value.copy(from: base) }
+            let started = Date()
+            try adapt(unit, of: units.count, model: model, branch: branch, lpips: lpips, options: options, folder: folder)
+            adaptationSeconds.append(Date().timeIntervalSince(started))
+            let sceneNumbers = unit.scenes.map { String($0 + 1) }.joined(separator: ",")
+            report("unit \(unit.index + 1)/\(units.count) (scenes \(sceneNumbers)) adapted in " + String(format: "%.1f s", adaptationSeconds.last!!))
+        }
+
+        let renderStarted = Date()
+        var unitOfScene = [Int](repeating: 0, count: scenes.count)
+        for unit in units { for scene in unit.scenes { unitOfScene[scene] = unit.index } }
+        let sceneList = SceneList(file: input, options: options.scenes, frameCount: scenes.last!.lastFrame + 1, scenes: scenes, frames: [])
+        let upscaler = TiledUpscaler(model: model, tileSize: options.tileSize, overlap: UpscaleJob.defaultOverlap(options.model))
+        let processor = AdaptedSuperResolutionProcessor(
+            upscaler: upscaler, outputScale: outputScale,
+            unitOfFrame: { unitOfScene[(sceneList.scene(containing: $0) ?? scenes.last!).index] },
+            weightsFile: { folder.weights(unit: $0) })
+        try TranscodeJob.run(input: input, output: destination.path, options: resources.transcode, processor: processor, stage: "render")
+        return Summary(scenes: scenes, units: units, adaptationSeconds: adaptationSeconds,
+                       renderSeconds: Date().timeIntervalSince(renderStarted), workFolder: folder)
+    }
+
+    /// Takes the work folder for this job, or refuses one made for another.
+    private static func claim(_ folder: RestoreWorkFolder, for record: RestoreJobRecord) throws {
+        if let data = FileManager.default.contents(atPath: folder.job) {
+            guard let saved = try? JSONDecoder().decode(RestoreJobRecord.self, from: data), saved == record else {
+                throw PipelineError("\(folder.path): work folder of another job (other input or options); use another --work folder or delete it")
+            }
+            return
+        }
+        try JSONEncoder.sorted.encode(record).write(to: URL(fileURLWithPath: folder.job), options: .atomic)
+    }
+
+    private static func detectScenes(_ input: String, options: RestoreOptions, folder: RestoreWorkFolder,
+                                     report: (String) -> Void) throws -> [Scene] {
+        if let data = FileManager.default.contents(atPath: folder.scenes) {
+            return try SceneList.read(json: data).scenes
+        }
+        let list = try SceneDetector(options.scenes).detect(path: input, progress: ProgressReporter(stage: "scenes", total: nil))
+        guard !list.scenes.isEmpty else { throw MediaError(input, "has no video frames: nothing to restore") }
+        try list.write(to: folder.scenes, as: .json)
+        report("\(list.scenes.count) scenes in \(list.frameCount) frames")
+        return list.scenes
+    }
+
+    private static func formUnits(_ input: String, scenes: [Scene], options: RestoreOptions, branch: ReconstructionBranch,
+                                  folder: RestoreWorkFolder, report: (String) -> Void) throws -> [AdaptationUnit] {
+        if let data = FileManager.default.contents(atPath: folder.units) {
+            return try JSONDecoder().decode([AdaptationUnit].self, from: data)
+        }
+        let sampled = try SceneFrameSampler(count: options.framesPerScene).sample(input, scenes: scenes, file: folder.frame)
+        let groups: [[Int]]
+        switch options.granularity {
+        case .scene: groups = scenes.indices.map { [$0] }
+        case .clip: groups = [Array(scenes.indices)]
+        case .group:
+            let embeddings = try sampled.map { try SceneGrouping.embedding(of: try $0.map { try loadFrame(folder.frame($0)) }, branch: branch) }
+            groups = SceneGrouping.group(embeddings: embeddings, threshold: options.groupThreshold)
+            report("\(scenes.count) scenes in \(groups.count) groups: " + groups.map { $0.map { String($0 + 1) }.joined(separator: "+") }.joined(separator: ", "))
+        }
+        let units = groups.enumerated().map { AdaptationUnit(index: $0.offset, scenes: $0.element, frames: $0.element.flatMap { sampled[$0] }) }
+        try JSONEncoder.sorted.encode(units).write(to: URL(fileURLWithPath: folder.units), options: .atomic)
+        return units
+    }
+
+    private static func adapt(_ unit: AdaptationUnit, of count: Int, model: SRModel, branch: ReconstructionBranch, lpips: LPIPS,
+                              options: RestoreOptions, folder: RestoreWorkFolder) throws {
+        var adaptation = options.adaptation
+        adaptation.seed = adaptation.seed &+ UInt64(unit.index)
+        let adapter = try LWayAdapter(model: model, branch: branch, lpips: lpips, options: adaptation)
+        let frames = try unit.frames.map { try loadFrame(folder.frame($0)) }
+        let progress = ProgressReporter(stage: "adapt", total: adaptation.iterations)
+        let steps = try adapter.adapt(frames: frames) { done, loss in
+            progress.update(done: done, detail: String(format: "unit %d/%d  loss %.4f", unit.index + 1, count, loss))
+        }
+        progress.finish()
+        let log = "iteration\tl1\tlpips\ttotal\n" + steps.map { String(format: "%d\t%.6f\t%.6f\t%.6f", $0.iteration, $0.l1, $0.lpips, $0.total) }.joined(separator: "\n") + "\n"
+        try log.write(toFile: folder.lossLog(unit: unit.index), atomically: true, encoding: .utf8)
+        // Written last, atomically: its presence marks the unit done.
+        try Checkpoint.save(model.graph.parameters, metadata: ["model": options.model, "scenes": unit.scenes.map(String.init).joined(separator: ",")],
+                            to: folder.weights(unit: unit.index))
+    }
+
+    static func loadFrame(_ path: String) throws -> Tensor {
+        guard let frame = try VideoFrameReader(path: path).next() else { throw MediaError(path, "has no picture") }
+        return Tensor(frame.image)
+    }
+}

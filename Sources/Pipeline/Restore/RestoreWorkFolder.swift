@@ -1,0 +1,47 @@
+import Foundation
+
+/// A restore job's work folder: everything needed to resume, and to inspect what each stage did.
+///
+///     job.json                  the input and the options (a resume must match them)
+///     scenes.json               the detected scenes
+///     frames/NNNNNN.png         the frames sampled for adaptation (16-bit)
+///     units.json                which scenes share an adaptation, and its frames
+///     adapted/unit-NNN.safetensors   adapted weights (written last: their presence means done)
+///     adapted/unit-NNN.loss.tsv      the loss per iteration
+public struct RestoreWorkFolder: Sendable {
+    public let path: String
+
+    public init(_ path: String) { self.path = path }
+
+    func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
+    public var job: String { file("job.json") }
+    public var scenes: String { file("scenes.json") }
+    public var units: String { file("units.json") }
+    public var framesFolder: String { file("frames") }
+    public var adaptedFolder: String { file("adapted") }
+    public func frame(_ index: Int) -> String { file(String(format: "frames/%06d.png", index)) }
+    public func weights(unit: Int) -> String { file(String(format: "adapted/unit-%03d.safetensors", unit)) }
+    public func lossLog(unit: Int) -> String { file(String(format: "adapted/unit-%03d.loss.tsv", unit)) }
+
+    func prepare() throws {
+        for folder in [path, framesFolder, adaptedFolder] {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
+    }
+}
+
+/// What a work folder was made for: a resumed job must be the same job.
+struct RestoreJobRecord: Codable, Equatable {
+    var input: String
+    var inputBytes: Int64
+    var inputModified: Double
+    var options: RestoreOptions
+
+    init(input: String, options: RestoreOptions) throws {
+        let attributes = try FileManager.default.attributesOfItem(atPath: input)
+        self.input = URL(fileURLWithPath: input).standardizedFileURL.path
+        inputBytes = (attributes[.size] as? NSNumber)?.int64Value ?? 0
+        inputModified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        self.options = options
+    }
+}
