@@ -25,7 +25,7 @@ struct Restore: ParsableCommand {
     var scale: Int?
 
     @Option(help: "Adapt per scene, per group of scenes with similar degradations, or once for the clip: scene, group, clip.")
-    var granularity = AdaptationGranularity.scene
+    var granularity = AdaptationGranularity.scene.rawValue
 
     @Option(name: .customLong("group-threshold"), help: "Largest cosine distance of degradation embeddings within a group.")
     var groupThreshold = RestoreOptions().groupThreshold
@@ -86,7 +86,10 @@ struct Restore: ParsableCommand {
         var options = RestoreOptions()
         options.model = model
         options.outputScale = scale
-        options.granularity = granularity
+        guard let granularityValue = AdaptationGranularity(rawValue: granularity) else {
+            throw UsageError("--granularity \(granularity): choose scene, group or clip")
+        }
+        options.granularity = granularityValue
         options.groupThreshold = groupThreshold
         options.framesPerScene = framesPerScene
         options.adaptation.iterations = iterations
@@ -110,8 +113,6 @@ struct Restore: ParsableCommand {
         print(output)
     }
 }
-
-extension AdaptationGranularity: ExpressibleByArgument {}
 
 extension TunedParameters {
     /// all | last:SHARE | prefix[,prefix...]

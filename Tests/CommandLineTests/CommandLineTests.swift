@@ -1,54 +1,7 @@
 import Foundation
 import XCTest
 
-/// Runs the built `filmsr` as a user would and checks exit status, messages and files.
-final class CommandLineTests: XCTestCase {
-    struct Result {
-        var status: Int32
-        var output: String
-        var errors: String
-    }
-
-    /// `filmsr` sits beside the test bundle in the build folder.
-    private let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("filmsr").path
-
-    private func filmsr(_ arguments: [String], environment: [String: String]? = nil) throws -> Result {
-        try execute(executable, arguments, environment: environment)
-    }
-
-    private func execute(_ program: String, _ arguments: [String], environment: [String: String]? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
-                      errors: String(decoding: errorData, as: UTF8.self))
-    }
-
-    private func ffprobeJSON(_ path: String, _ arguments: [String]) throws -> [String: Any] {
-        let result = try execute("/usr/bin/ffprobe", ["-v", "error", "-of", "json"] + arguments + [path])
-        XCTAssertEqual(result.status, 0, result.errors)
-        return try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as! [String: Any]
-    }
-
-    private func sample(_ name: String) -> String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("samples/\(name)").path
-    }
-
-    private func temporaryDirectory() throws -> String {
-        let path = NSTemporaryDirectory() + "filmsr-cli-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
-
+final class CommandLineTests: CommandLineTestCase {
     func testProbePrintsTheFactsAndCountsFrames() throws {
         let result = try filmsr(["probe", sample("dvd_ntsc.mpg")])
         XCTAssertEqual(result.status, 0, result.errors)

@@ -1,0 +1,117 @@
+import Foundation
+import XCTest
+
+/// `filmsr pretrain-recon`, `evaluate-recon` and `restore` run as a user would.
+final class RestoreCommandTests: CommandLineTestCase {
+    /// Settings small enough for tests: the job's mechanics, not its quality.
+    let quick = ["--iterations", "2", "--batch", "1", "--patch", "32", "--frames-per-scene", "2", "--codec", "ffv1", "--threads", "1"]
+
+    /// A reconstruction branch from a one-step `pretrain-recon` (checkpoint, resume and output
+    /// written by the command itself).
+    func makeBranch(in folder: String) throws -> String {
+        let branch = folder + "/branch.safetensors"
+        let result = try filmsr(["pretrain-recon", "--work", folder + "/recon", "--steps", "1", "--batch", "1", "--patch", "32",
+                                 "--validate-every", "1", "--threads", "1", "--output", branch])
+        XCTAssertEqual(result.status, 0, result.errors)
+        XCTAssertTrue(result.output.contains("step 1: held-out PSNR of R(HR, E(LR))"), result.output)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: branch))
+        return branch
+    }
+
+    func videoChecksums(_ path: String) throws -> [String] {
+        let result = try execute("/usr/bin/ffmpeg", ["-v", "error", "-i", path, "-map", "0:v", "-f", "framemd5", "-"])
+        XCTAssertEqual(result.status, 0, result.errors)
+        return result.output.split(separator: "\n").filter { !$0.hasPrefix("#") }.map(String.init)
+    }
+
+    func testEvaluateReconPrintsEveryFamily() throws {
+        let folder = try temporaryDirectory()
+        let branch = try makeBranch(in: folder)
+        let result = try filmsr(["evaluate-recon", branch, "--samples", "2", "--patch", "32"])
+        XCTAssertEqual(result.status, 0, result.errors)
+        for family in ["blur", "noise", "jpeg", "film", "codec", "secondOrder", "all"] {
+            XCTAssertTrue(result.output.contains("\n" + family + " "), "no row for \(family): \(result.output)")
+        }
+        XCTAssertTrue(result.output.contains("R fed a blurred HR"), result.output)
+    }
+
+    /// Killed in the middle of adaptation and run again, a job skips what it finished and
+    /// produces exactly the frames of an uninterrupted run, with the sound.
+    func testKilledRestoreResumesToTheSameOutput() throws {
+        let folder = try temporaryDirectory()
+        let branch = try makeBranch(in: folder)
+        let arguments = ["restore", sample("reel_old.mp4")] + quick + ["--reconstruction", branch]
+        let whole = try filmsr(arguments + [folder + "/whole.mkv"])
+        XCTAssertEqual(whole.status, 0, whole.errors)
+
+        let interrupted = folder + "/interrupted.mkv"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments + [interrupted]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let marker = interrupted + ".work/adapted/unit-001.safetensors"
+        let deadline = Date().addingTimeInterval(300)
+        while !FileManager.default.fileExists(atPath: marker) && process.isRunning && Date() < deadline { usleep(20_000) }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        XCTAssertFalse(FileManager.default.fileExists(atPath: interrupted), "no output before the job is complete")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: interrupted + ".work/adapted/unit-004.safetensors"), "killed too late to test resuming")
+
+        let resumed = try filmsr(arguments + [interrupted])
+        XCTAssertEqual(resumed.status, 0, resumed.errors)
+        XCTAssertFalse(resumed.output.contains("unit 1/5"), "a finished unit was adapted again: \(resumed.output)")
+        XCTAssertTrue(resumed.output.contains("unit 5/5"), resumed.output)
+        XCTAssertEqual(try videoChecksums(interrupted), try videoChecksums(folder + "/whole.mkv"))
+        let streams = try ffprobeJSON(interrupted, ["-show_streams"])["streams"] as! [[String: Any]]
+        XCTAssertEqual(streams.map { $0["codec_type"] as! String }, ["video", "audio"])
+        XCTAssertEqual(streams[0]["width"] as? Int, 768)
+    }
+
+    func testOneFrameClipIsRestoredAtTheChosenScale() throws {
+        let folder = try temporaryDirectory()
+        let branch = try makeBranch(in: folder)
+        let clip = folder + "/one.mkv"
+        let made = try execute("/usr/bin/ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "testsrc2=size=96x64:rate=24", "-frames:v", "1", clip])
+        XCTAssertEqual(made.status, 0, made.errors)
+        let result = try filmsr(["restore", clip, folder + "/one-x2.mkv", "--scale", "2", "--reconstruction", branch] + quick)
+        XCTAssertEqual(result.status, 0, result.errors)
+        let streams = try ffprobeJSON(folder + "/one-x2.mkv", ["-count_frames", "-show_streams"])["streams"] as! [[String: Any]]
+        XCTAssertEqual(streams[0]["width"] as? Int, 192)
+        XCTAssertEqual(streams[0]["nb_read_frames"] as? String, "1")
+    }
+
+    func testBadInputsAndOptionsGiveOneLineErrors() throws {
+        let folder = try temporaryDirectory()
+        let branch = try makeBranch(in: folder)
+        let lpipsWeights = URL(fileURLWithPath: sample("")).deletingLastPathComponent().appendingPathComponent("assets/lpips/alexnet.safetensors").path
+        let audioOnly = folder + "/sound.m4a"
+        XCTAssertEqual(try execute("/usr/bin/ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "sine=duration=1", audioOnly]).status, 0)
+        let reel = sample("reel_old.mp4")
+        let cases: [([String], String)] = [
+            (["restore", reel, folder + "/a.mkv", "--reconstruction", folder + "/missing.safetensors"], "missing.safetensors: no such reconstruction-branch checkpoint"),
+            (["restore", reel, folder + "/a.mkv", "--reconstruction", lpipsWeights], "alexnet.safetensors: not a reconstruction-branch checkpoint"),
+            (["restore", reel, folder + "/a.mkv", "--reconstruction", branch, "--scale", "3"], "output scale 3 is impossible with compact-x4"),
+            (["restore", reel, folder + "/a.mkv", "--reconstruction", branch, "--model", "compact-x2"], "model compact-x2 upscales x2 but the reconstruction branch was trained for x4"),
+            (["restore", reel, folder + "/a.mkv", "--reconstruction", branch, "--patch", "16"], "too small"),
+            (["restore", reel, folder + "/a.mkv", "--reconstruction", branch, "--tune", "last:2"], "--tune last:2"),
+            (["restore", reel, folder + "/a.mkv", "--reconstruction", branch, "--granularity", "film"], "film"),
+            (["restore", audioOnly, folder + "/a.mkv", "--reconstruction", branch], "sound.m4a"),
+            (["restore", reel, reel, "--reconstruction", branch], "output is the input file"),
+            (["pretrain-recon", "--work", folder + "/w", "--mapping", "lanczos"], "--mapping: 'lanczos' is not pixel-unshuffle or bicubic"),
+            (["pretrain-recon", "--work", folder + "/w", "--patch", "16"], "--patch 16"),
+            (["pretrain-recon", "--work", folder + "/w", "--output", folder + "/nowhere/b.safetensors"], "does not exist"),
+            (["pretrain-recon", "--work", folder + "/recon", "--steps", "1", "--learning-rate", "0.1"], "holds a run with other options"),
+            (["evaluate-recon", lpipsWeights], "not a reconstruction-branch checkpoint"),
+        ]
+        for (arguments, message) in cases {
+            let result = try filmsr(arguments)
+            XCTAssertNotEqual(result.status, 0, arguments.joined(separator: " "))
+            let lines = result.errors.split(separator: "\n")
+            XCTAssertEqual(lines.count, 1, "expected one line, got: \(result.errors)")
+            XCTAssertTrue(result.errors.contains(message), "expected '\(message)' in: \(result.errors)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/a.mkv"))
+    }
+}
