@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import Media
 import Pipeline
 
 struct Restore: ParsableCommand {
@@ -9,7 +10,8 @@ struct Restore: ParsableCommand {
         discussion: """
             The work folder (default OUT.work) keeps the scene list, the sampled frames, the adapted \
             weights and loss curve of every scene; run the same command again after an interruption \
-            and the job goes on where it stopped. OUT appears only when complete.
+            and the job goes on where it stopped. OUT appears only when complete. WORK/report.html \
+            shows the scenes, each adaptation's cost and loss curve, and the --dump pictures.
             """)
 
     @Argument(help: "The film to restore (never modified).")
@@ -66,6 +68,11 @@ struct Restore: ParsableCommand {
     @Option(help: "Tile size in input pixels when rendering.")
     var tile = RestoreOptions().tileSize
 
+    @Option(parsing: .upToNextOption,
+            help: ArgumentHelp("Frames to inspect, by index (120) or time (5.2s, 1:02.5): LR, baseline SR, adapted SR, HF weight map and a side-by-side PNG of each go to WORK/dump/.",
+                               valueName: "frame"))
+    var dump: [FrameSelector] = []
+
     @Option(help: "Work folder (default: OUTPUT.work).")
     var work: String?
 
@@ -109,7 +116,7 @@ struct Restore: ParsableCommand {
         resources.workFolder = work
         if let reconstruction { resources.reconstructionBranch = reconstruction }
         if let models { resources.modelsDirectory = models }
-        try RestoreJob.run(input: input, output: output, options: options, resources: resources) { print($0) }
+        try RestoreJob.run(input: input, output: output, options: options, resources: resources, dump: dump) { print($0) }
         print(output)
     }
 }

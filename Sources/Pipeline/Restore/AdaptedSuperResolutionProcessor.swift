@@ -5,15 +5,25 @@ import Media
 /// the film crosses into a scene of another adaptation unit. For an output scale below the
 /// model's, the result is shrunk by area averaging (the x4 network's detail, then a clean 2x).
 final class AdaptedSuperResolutionProcessor: FrameProcessor {
+    /// The weights the model can hold: as loaded before any adaptation, or a unit's adapted set.
+    enum Weights: Equatable {
+        case pretrained
+        case adapted(unit: Int)
+    }
+
+    let unitOfFrame: (Int) -> Int
     private let upscaler: TiledUpscaler
     private let outputScale: Int
-    private let unitOfFrame: (Int) -> Int
+    private let pretrained: [Tensor]
     private let weightsFile: (Int) -> String
-    private var loadedUnit: Int?
+    private var loaded: Weights?
 
-    init(upscaler: TiledUpscaler, outputScale: Int, unitOfFrame: @escaping (Int) -> Int, weightsFile: @escaping (Int) -> String) {
+    /// `pretrained`: copies of the model's parameter values before adaptation.
+    init(upscaler: TiledUpscaler, outputScale: Int, pretrained: [Tensor], unitOfFrame: @escaping (Int) -> Int,
+         weightsFile: @escaping (Int) -> String) {
         self.upscaler = upscaler
         self.outputScale = outputScale
+        self.pretrained = pretrained
         self.unitOfFrame = unitOfFrame
         self.weightsFile = weightsFile
     }
@@ -23,14 +33,24 @@ final class AdaptedSuperResolutionProcessor: FrameProcessor {
     }
 
     func process(_ frame: DecodedFrame) throws -> RGBImage {
-        let unit = unitOfFrame(frame.index)
-        if unit != loadedUnit {
-            try Checkpoint.load(weightsFile(unit), into: upscaler.model.graph.parameters)
-            loadedUnit = unit
+        try upscale(frame.image, with: .adapted(unit: unitOfFrame(frame.index)))
+    }
+
+    /// `image` upscaled as rendering does it, with the chosen weights (loaded only when they change).
+    func upscale(_ image: RGBImage, with weights: Weights) throws -> RGBImage {
+        if weights != loaded {
+            let parameters = upscaler.model.graph.parameters
+            switch weights {
+            case .pretrained:
+                for (parameter, value) in zip(parameters, pretrained) { parameter.value.copy(from: value) }
+            case .adapted(let unit):
+                try Checkpoint.load(weightsFile(unit), into: parameters)
+            }
+            loaded = weights
         }
-        var result = try upscaler.upscale(Tensor(frame.image))
+        var result = try upscaler.upscale(Tensor(image))
         if outputScale != upscaler.model.scale {
-            result = Resize.apply(.area, to: result, height: frame.image.height * outputScale, width: frame.image.width * outputScale)
+            result = Resize.apply(.area, to: result, height: image.height * outputScale, width: image.width * outputScale)
         }
         return RGBImage(result)
     }

@@ -27,11 +27,15 @@ public enum RestoreJob {
         public var adaptationSeconds: [Double?]
         public var renderSeconds: Double
         public var workFolder: RestoreWorkFolder
+        /// Frames written by `--dump` in this run.
+        public var dumpedFrames: [Int]
     }
 
+    /// `dump`: frames whose LR, baseline, adapted and weight-map pictures go to the work
+    /// folder's dump/ (inspection only: not part of the job, which resumes with any).
     @discardableResult
     public static func run(input: String, output: String, options: RestoreOptions, resources: Resources = Resources(),
-                           report: (String) -> Void = { _ in }) throws -> Summary {
+                           dump: [FrameSelector] = [], report: (String) -> Void = { _ in }) throws -> Summary {
         // Everything that can be refused is refused before minutes of work.
         let destination = try OutputPath(output, inputs: [input])
         guard FileManager.default.fileExists(atPath: input) else { throw MediaError(input, "no such file") }
@@ -51,6 +55,7 @@ public enum RestoreJob {
         try folder.prepare()
         try claim(folder, for: RestoreJobRecord(input: input, options: options))
         let scenes = try detectScenes(input, options: options, folder: folder, report: report)
+        try RestoreFrameDump.check(dump, scenes: scenes, input: input)
         let units = try formUnits(input, scenes: scenes, options: options, branch: branch, folder: folder, report: report)
 
         let baseWeights = model.graph.parameters.map { $0.value.copy() }
@@ -61,25 +66,36 @@ public enum RestoreJob {
                 continue
             }
             for (parameter, base) in zip(model.graph.parameters, baseWeights) { parameter.value.copy(from: base) }
-            let started = Date()
-            try adapt(unit, of: units.count, model: model, branch: branch, lpips: lpips, options: options, folder: folder)
-            adaptationSeconds.append(Date().timeIntervalSince(started))
+            let summary = try adapt(unit, of: units.count, model: model, branch: branch, lpips: lpips, options: options, folder: folder)
+            adaptationSeconds.append(summary.seconds)
             let sceneNumbers = unit.scenes.map { String($0 + 1) }.joined(separator: ",")
-            report("unit \(unit.index + 1)/\(units.count) (scenes \(sceneNumbers)) adapted in " + String(format: "%.1f s", adaptationSeconds.last!!))
+            report("unit \(unit.index + 1)/\(units.count) (scenes \(sceneNumbers)) adapted in " + String(format: "%.1f s", summary.seconds))
         }
 
-        let renderStarted = Date()
         var unitOfScene = [Int](repeating: 0, count: scenes.count)
         for unit in units { for scene in unit.scenes { unitOfScene[scene] = unit.index } }
         let sceneList = SceneList(file: input, options: options.scenes, frameCount: scenes.last!.lastFrame + 1, scenes: scenes, frames: [])
         let upscaler = TiledUpscaler(model: model, tileSize: options.tileSize, overlap: UpscaleJob.defaultOverlap(options.model))
         let processor = AdaptedSuperResolutionProcessor(
-            upscaler: upscaler, outputScale: outputScale,
+            upscaler: upscaler, outputScale: outputScale, pretrained: baseWeights,
             unitOfFrame: { unitOfScene[(sceneList.scene(containing: $0) ?? scenes.last!).index] },
             weightsFile: { folder.weights(unit: $0) })
+        var dumpedFrames: [Int] = []
+        if !dump.isEmpty {
+            dumpedFrames = try RestoreFrameDump.write(input, frames: dump, folder: folder, processor: processor, outputScale: outputScale)
+            report("frames \(dumpedFrames.map(String.init).joined(separator: ", ")) dumped into \(folder.dumpFolder)")
+        }
+        var page = RestoreReport(input: input, output: output, options: options, scenes: scenes, units: units, folder: folder)
+        // Written before rendering too, so that a restorer can look while a long film renders.
+        try page.write()
+        let renderStarted = Date()
         try TranscodeJob.run(input: input, output: destination.path, options: resources.transcode, processor: processor, stage: "render")
+        let renderSeconds = Date().timeIntervalSince(renderStarted)
+        page.renderSeconds = renderSeconds
+        page.generated = Date()
+        try page.write()
         return Summary(scenes: scenes, units: units, adaptationSeconds: adaptationSeconds,
-                       renderSeconds: Date().timeIntervalSince(renderStarted), workFolder: folder)
+                       renderSeconds: renderSeconds, workFolder: folder, dumpedFrames: dumpedFrames)
     }
 
     /// Takes the work folder for this job, or refuses one made for another.
@@ -126,7 +142,8 @@ public enum RestoreJob {
     }
 
     private static func adapt(_ unit: AdaptationUnit, of count: Int, model: SRModel, branch: ReconstructionBranch, lpips: LPIPS,
-                              options: RestoreOptions, folder: RestoreWorkFolder) throws {
+                              options: RestoreOptions, folder: RestoreWorkFolder) throws -> AdaptationUnitSummary {
+        let started = Date()
         var adaptation = options.adaptation
         adaptation.seed = adaptation.seed &+ UInt64(unit.index)
         let adapter = try LWayAdapter(model: model, branch: branch, lpips: lpips, options: adaptation)
@@ -138,9 +155,14 @@ public enum RestoreJob {
         progress.finish()
         let log = "iteration\tl1\tlpips\ttotal\n" + steps.map { String(format: "%d\t%.6f\t%.6f\t%.6f", $0.iteration, $0.l1, $0.lpips, $0.total) }.joined(separator: "\n") + "\n"
         try log.write(toFile: folder.lossLog(unit: unit.index), atomically: true, encoding: .utf8)
+        let summary = AdaptationUnitSummary(unit: unit.index, scenes: unit.scenes, frames: unit.frames,
+                                            seconds: Date().timeIntervalSince(started), iterations: steps.count,
+                                            firstLoss: steps.first?.total ?? 0, lastLoss: steps.last?.total ?? 0)
+        try summary.write(to: folder.unitSummary(unit: unit.index))
         // Written last, atomically: its presence marks the unit done.
         try Checkpoint.save(model.graph.parameters, metadata: ["model": options.model, "scenes": unit.scenes.map(String.init).joined(separator: ",")],
                             to: folder.weights(unit: unit.index))
+        return summary
     }
 
     static func loadFrame(_ path: String) throws -> Tensor {

@@ -8,6 +8,9 @@ import Foundation
 ///     units.json                which scenes share an adaptation, and its frames
 ///     adapted/unit-NNN.safetensors   adapted weights (written last: their presence means done)
 ///     adapted/unit-NNN.loss.tsv      the loss per iteration
+///     adapted/unit-NNN.json          what the adaptation took and reached (written before the weights)
+///     dump/frame_NNNNNN.KIND.png     pictures of the frames chosen with --dump (KIND: see DumpedPicture)
+///     report.html                    the job's report for a restorer, rewritten by every run
 public struct RestoreWorkFolder: Sendable {
     public let path: String
 
@@ -22,6 +25,14 @@ public struct RestoreWorkFolder: Sendable {
     public func frame(_ index: Int) -> String { file(String(format: "frames/%06d.png", index)) }
     public func weights(unit: Int) -> String { file(String(format: "adapted/unit-%03d.safetensors", unit)) }
     public func lossLog(unit: Int) -> String { file(String(format: "adapted/unit-%03d.loss.tsv", unit)) }
+    public func unitSummary(unit: Int) -> String { file(String(format: "adapted/unit-%03d.json", unit)) }
+    public var dumpFolder: String { file("dump") }
+    /// Relative to the work folder, as the report links it.
+    public static func dumpName(frame: Int, _ picture: DumpedPicture) -> String {
+        String(format: "dump/frame_%06d.", frame) + picture.rawValue + ".png"
+    }
+    public func dump(frame: Int, _ picture: DumpedPicture) -> String { file(Self.dumpName(frame: frame, picture)) }
+    public var report: String { file("report.html") }
 
     func prepare() throws {
         for folder in [path, framesFolder, adaptedFolder] {

@@ -1,0 +1,29 @@
+import Foundation
+
+/// What one unit's adaptation took and reached, kept beside its weights (adapted/unit-NNN.json)
+/// so that the report of a resumed job still shows units adapted by earlier runs.
+public struct AdaptationUnitSummary: Codable, Equatable, Sendable {
+    public var unit: Int
+    /// Scene indices from 0, as in scenes.json.
+    public var scenes: [Int]
+    /// The frames adapted on.
+    public var frames: [Int]
+    public var seconds: Double
+    public var iterations: Int
+    /// Total loss (weighted L1 + weighted LPIPS) of the first and the last iteration.
+    public var firstLoss: Double
+    public var lastLoss: Double
+
+    static func read(_ path: String) throws -> AdaptationUnitSummary? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        do {
+            return try JSONDecoder().decode(AdaptationUnitSummary.self, from: data)
+        } catch {
+            throw PipelineError("\(path): not an adaptation summary")
+        }
+    }
+
+    func write(to path: String) throws {
+        try JSONEncoder.sorted.encode(self).write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+
+/// WORK/report.html: one static page a restorer opens in a browser to see what a restore job
+/// did: its input and options, every scene with its adaptation's cost and loss, each unit's loss
+/// curve, and the side-by-side pictures of the frames dumped by this or any earlier run.
+/// Self-contained (inline CSS and SVG, pictures linked relative to the work folder); every
+/// string from outside is escaped.
+struct RestoreReport {
+    var input: String
+    var output: String
+    var options: RestoreOptions
+    var scenes: [Scene]
+    var units: [AdaptationUnit]
+    var folder: RestoreWorkFolder
+    var generated = Date()
+    /// nil while rendering has not finished.
+    var renderSeconds: Double?
+
+    /// Atomically, so that a browser never shows half a page.
+    func write() throws {
+        do {
+            try html().write(toFile: folder.report, atomically: true, encoding: .utf8)
+        } catch let error as PipelineError {
+            throw error
+        } catch {
+            throw PipelineError("\(folder.report): cannot write the report")
+        }
+    }
+
+    func html() throws -> String {
+        var unitOfScene = [Int: AdaptationUnit]()
+        for unit in units { for scene in unit.scenes { unitOfScene[scene] = unit } }
+        let summaries = try units.map { try AdaptationUnitSummary.read(folder.unitSummary(unit: $0.index)) }
+        let name = (input as NSString).lastPathComponent
+        var body: [String] = []
+        body.append("<h1>Restore report: \(e(name))</h1>")
+        body.append(table(rows: [
+            ("Input", input), ("Output", output), ("Work folder", folder.path),
+            ("Report written", ISO8601DateFormatter.string(from: generated, timeZone: .current, formatOptions: [.withInternetDateTime])),
+            ("Rendering", renderSeconds.map { String(format: "done in %.1f s", $0) } ?? "not finished"),
+            ("Scenes", "\(scenes.count) in \(scenes.last.map { $0.lastFrame + 1 } ?? 0) frames, \(units.count) adaptation units"),
+        ]))
+        body.append("<h2>Options</h2>")
+        body.append(table(rows: try Self.flattened(options)))
+
+        body.append("<h2>Scenes</h2>")
+        body.append("<table><thead><tr><th>scene</th><th>first frame</th><th>frames</th><th>start</th><th>end</th>"
+                    + "<th>unit</th><th>adaptation s</th><th>loss first → last</th></tr></thead><tbody>")
+        for scene in scenes {
+            let unit = unitOfScene[scene.index]
+            let summary = unit.flatMap { summaries[$0.index] }
+            let cells = [String(scene.index + 1), String(scene.firstFrame), String(scene.frameCount),
+                         SceneList.timecode(scene.startTime), SceneList.timecode(scene.endTime),
+                         unit.map { String($0.index + 1) } ?? "–",
+                         summary.map { String(format: "%.1f", $0.seconds) } ?? "–",
+                         summary.map { String(format: "%.4f → %.4f", $0.firstLoss, $0.lastLoss) } ?? "–"]
+            body.append("<tr>" + cells.map { "<td>\(e($0))</td>" }.joined() + "</tr>")
+        }
+        body.append("</tbody></table>")
+
+        body.append("<h2>Adaptation loss</h2>")
+        for unit in units {
+            let sceneNumbers = unit.scenes.map { String($0 + 1) }.joined(separator: ", ")
+            let title = "Unit \(unit.index + 1) (scene\(unit.scenes.count == 1 ? "" : "s") \(sceneNumbers))"
+            let curve = try Self.lossCurve(folder.lossLog(unit: unit.index))
+            if curve.isEmpty {
+                body.append("<p>\(e(title)): not adapted yet.</p>")
+            } else {
+                let plot = LossCurvePlot(points: curve, title: title, yLabel: "loss (weighted L1 + LPIPS)")
+                body.append("<figure>\(plot.svg())<figcaption>\(e(title)), \(curve.count) iterations on \(unit.frames.count) frames</figcaption></figure>")
+            }
+        }
+
+        let dumped = Self.dumpedFrames(in: folder)
+        if !dumped.isEmpty {
+            body.append("<h2>Dumped frames</h2><p>Each: the LR frame enlarged by nearest neighbour | the pretrained model's SR | the adapted SR.</p>")
+        }
+        for frame in dumped {
+            let scene = scenes.last { $0.firstFrame <= frame }
+            let where_ = scene.map { "scene \($0.index + 1)" + (unitOfScene[$0.index].map { ", unit \($0.index + 1)" } ?? "") } ?? ""
+            let caption = "Frame \(frame)" + (where_.isEmpty ? "" : " (\(where_))")
+            let links = DumpedPicture.allCases.filter { FileManager.default.fileExists(atPath: folder.dump(frame: frame, $0)) }
+                .map { "<a href=\"\(e(RestoreWorkFolder.dumpName(frame: frame, $0)))\">\(e($0.rawValue))</a>" }
+            body.append("<figure><img src=\"\(e(RestoreWorkFolder.dumpName(frame: frame, .sideBySide)))\" alt=\"\(e(caption)): LR, baseline, adapted\">"
+                        + "<figcaption>\(e(caption)): LR | baseline | adapted. Pictures: \(links.joined(separator: " · "))</figcaption></figure>")
+        }
+
+        return """
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <title>FilmSR restore report: \(e(name))</title>
+            <style>
+            body { font-family: sans-serif; margin: 2em; color: #222; }
+            table { border-collapse: collapse; margin-bottom: 1.5em; }
+            th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; }
+            td { font-variant-numeric: tabular-nums; }
+            figure { margin: 1em 0; }
+            img { max-width: 100%; image-rendering: pixelated; border: 1px solid #ccc; }
+            figcaption { font-size: 0.9em; color: #555; }
+            </style>
+            </head>
+            <body>
+            \(body.joined(separator: "\n"))
+            </body>
+            </html>
+
+            """
+    }
+
+    private func e(_ text: String) -> String { HTMLText.escape(text) }
+
+    private func table(rows: [(String, String)]) -> String {
+        "<table><tbody>" + rows.map { "<tr><th>\(e($0.0))</th><td>\(e($0.1))</td></tr>" }.joined() + "</tbody></table>"
+    }
+
+    /// The options as "adaptation.iterations" = "100" rows, in key order.
+    static func flattened(_ options: RestoreOptions) throws -> [(String, String)] {
+        let object = try JSONSerialization.jsonObject(with: JSONEncoder.sorted.encode(options))
+        var rows: [(String, String)] = []
+        func visit(_ value: Any, _ key: String) {
+            if let dictionary = value as? [String: Any], !dictionary.isEmpty {
+                for name in dictionary.keys.sorted() { visit(dictionary[name]!, key.isEmpty ? name : key + "." + name) }
+            } else if let data = try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .sortedKeys]) {
+                rows.append((key, String(decoding: data, as: UTF8.self)))
+            }
+        }
+        visit(object, "")
+        return rows
+    }
+
+    /// (iteration from 1, total loss) from a unit's loss log; empty when there is none yet.
+    static func lossCurve(_ path: String) throws -> [(x: Double, y: Double)] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
+        return try text.split(separator: "\n").dropFirst().map { line in
+            let fields = line.split(separator: "\t")
+            guard fields.count >= 4, let iteration = Double(fields[0]), let total = Double(fields[3]) else {
+                throw PipelineError("\(path): not a loss log (iteration, l1, lpips, total)")
+            }
+            return (iteration + 1, total)
+        }
+    }
+
+    /// Frames with a side-by-side picture in dump/, in order.
+    static func dumpedFrames(in folder: RestoreWorkFolder) -> [Int] {
+        let suffix = "." + DumpedPicture.sideBySide.rawValue + ".png"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.dumpFolder)) ?? []
+        return names.compactMap { name in
+            guard name.hasPrefix("frame_"), name.hasSuffix(suffix) else { return nil }
+            return Int(name.dropFirst("frame_".count).dropLast(suffix.count))
+        }.sorted()
+    }
+}
