@@ -25,20 +25,6 @@ struct LPIPSReference {
     }
 }
 
-/// Items of equal shape stacked into one batch.
-private func stack(_ items: [Tensor]) -> Tensor {
-    let shape = items[0].shape
-    let batch = Tensor(Shape(items.count, shape.channels, shape.height, shape.width))
-    for (n, item) in items.enumerated() { (batch.data + n * shape.itemSize).update(from: item.data, count: shape.itemSize) }
-    return batch
-}
-
-private func crop(_ image: Tensor, size: Int) -> Tensor {
-    let result = Tensor(Shape(1, 3, size, size))
-    for c in 0..<3 { for y in 0..<size { for x in 0..<size { result[0, c, y, x] = image[0, c, y, x] } } }
-    return result
-}
-
 final class LPIPSTests: XCTestCase {
     nonisolated(unsafe) private static let loaded = Result { try LPIPS.load(from: lpipsWeightsPath) }
     private var lpips: LPIPS { get throws { try Self.loaded.get() } }
@@ -49,8 +35,8 @@ final class LPIPSTests: XCTestCase {
         let bySize = Dictionary(grouping: reference.pairs) { try! LPIPSReference.image($0.first).shape }
         var worst = 0.0
         for (_, pairs) in bySize {
-            let distances = try lpips.distances(stack(try pairs.map { try LPIPSReference.image($0.first) }),
-                                                stack(try pairs.map { try LPIPSReference.image($0.second) }))
+            let distances = try lpips.distances(Tensor(stacking: try pairs.map { try LPIPSReference.image($0.first) }),
+                                                Tensor(stacking: try pairs.map { try LPIPSReference.image($0.second) }))
             for (pair, distance) in zip(pairs, distances) {
                 XCTAssertEqual(distance, pair.distance, accuracy: 1e-4, "\(pair.first) - \(pair.second)")
                 worst = max(worst, abs(distance - pair.distance))
@@ -77,8 +63,8 @@ final class LPIPSTests: XCTestCase {
     }
 
     func testLossIsTheBatchMeanOfTheDistances() throws {
-        let predictions = stack(try ["crop_blur1.6.png", "crop_jpeg_q20.png"].map(LPIPSReference.image))
-        let targets = stack(try ["crop.png", "other_crop.png"].map(LPIPSReference.image))
+        let predictions = Tensor(stacking: try ["crop_blur1.6.png", "crop_jpeg_q20.png"].map(LPIPSReference.image))
+        let targets = Tensor(stacking: try ["crop.png", "other_crop.png"].map(LPIPSReference.image))
         let distances = try lpips.distances(predictions, targets)
         let (value, gradient) = try lpips.loss(predictions, targets)
         XCTAssertEqual(value, (distances[0] + distances[1]) / 2, accuracy: 1e-6)
@@ -94,7 +80,7 @@ final class LPIPSTests: XCTestCase {
 
     /// The pair the reference gradient was computed on: the top-left 40x40 of a blurred crop and of the crop.
     private func gradientPair() throws -> (prediction: Tensor, target: Tensor) {
-        (crop(try LPIPSReference.image("crop_blur1.6.png"), size: 40), crop(try LPIPSReference.image("crop.png"), size: 40))
+        (try LPIPSReference.image("crop_blur1.6.png").crop(top: 0, left: 0, height: 40, width: 40), try LPIPSReference.image("crop.png").crop(top: 0, left: 0, height: 40, width: 40))
     }
 
     /// The whole loss, through AlexNet, against central finite differences on a 1x3x40x40 input
