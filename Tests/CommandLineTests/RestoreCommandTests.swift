@@ -69,6 +69,54 @@ final class RestoreCommandTests: CommandLineTestCase {
         XCTAssertEqual(streams[0]["width"] as? Int, 768)
     }
 
+    /// `--dump` writes five pictures per chosen frame at the right sizes; the adapted one is
+    /// exactly the rendered frame (FFV1 stores RGB, so 8 bits compare exactly), the baseline is
+    /// not; report.html names every scene and links only files that exist.
+    func testDumpWritesThePicturesOfChosenFramesAndTheReportLinksThem() throws {
+        let folder = try temporaryDirectory()
+        let branch = try makeBranch(in: folder)
+        let output = folder + "/restored.mkv", work = output + ".work"
+        let result = try filmsr(["restore", sample("reel_old.mp4"), output, "--reconstruction", branch] + quick + ["--dump", "0", "30", "1.5s"])
+        XCTAssertEqual(result.status, 0, result.errors)
+        // 1.5 s into the 24 fps reel is frame 36.
+        let sizes = ["lr": (192, 144), "baseline": (768, 576), "adapted": (768, 576), "weightmap": (768, 576), "side-by-side": (3 * 768, 576)]
+        for frame in [0, 30, 36] {
+            let stem = work + String(format: "/dump/frame_%06d.", frame)
+            for (picture, size) in sizes {
+                let stream = (try ffprobeJSON(stem + picture + ".png", ["-show_streams"])["streams"] as! [[String: Any]])[0]
+                // The side-by-side picture may add thin separators.
+                let width = stream["width"] as? Int ?? 0
+                XCTAssertTrue(width == size.0 || (picture == "side-by-side" && width > size.0 && width <= size.0 + 16), "\(stem + picture): width \(width)")
+                XCTAssertEqual(stream["height"] as? Int, size.1, stem + picture)
+            }
+            let adapted = try rgbBytes(stem + "adapted.png")
+            XCTAssertEqual(adapted, try rgbBytes(output, frame: frame), "frame \(frame): the adapted picture is not the rendered frame")
+            XCTAssertNotEqual(adapted, try rgbBytes(stem + "baseline.png"), "frame \(frame): baseline equals adapted")
+        }
+        for unit in 0..<5 {
+            let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: work + String(format: "/adapted/unit-%03d.json", unit)))) as! [String: Any]
+            XCTAssertEqual(summary["iterations"] as? Int, 2)
+            XCTAssertEqual(summary["scenes"] as? [Int], [unit])
+        }
+
+        let html = try String(contentsOfFile: work + "/report.html", encoding: .utf8)
+        for scene in 1...5 { XCTAssertTrue(html.contains("<tr><td>\(scene)</td>"), "no row for scene \(scene)") }
+        let expression = try NSRegularExpression(pattern: #"(?:href|src)="([^"]*)""#)
+        let links = expression.matches(in: html, range: NSRange(html.startIndex..., in: html)).map { String(html[Range($0.range(at: 1), in: html)!]) }
+        XCTAssertEqual(links.filter { $0.hasSuffix(".side-by-side.png") }.count, 6, "each dumped frame shown (and linked)")
+        for link in links { XCTAssertTrue(FileManager.default.fileExists(atPath: work + "/" + link), "report links a missing file: \(link)") }
+    }
+
+    /// A picture's (or a video frame's) pixels as 8-bit RGB, decoded by ffmpeg.
+    func rgbBytes(_ path: String, frame: Int? = nil) throws -> Data {
+        let select = frame.map { ["-vf", "select=eq(n\\,\($0))", "-frames:v", "1"] } ?? []
+        let temporary = NSTemporaryDirectory() + "filmsr-rgb-\(UUID().uuidString).raw"
+        defer { try? FileManager.default.removeItem(atPath: temporary) }
+        let result = try execute("/usr/bin/ffmpeg", ["-v", "error", "-i", path] + select + ["-f", "rawvideo", "-pix_fmt", "rgb24", temporary])
+        XCTAssertEqual(result.status, 0, result.errors)
+        return try Data(contentsOf: URL(fileURLWithPath: temporary))
+    }
+
     func testOneFrameClipIsRestoredAtTheChosenScale() throws {
         let folder = try temporaryDirectory()
         let branch = try makeBranch(in: folder)
