@@ -1,0 +1,49 @@
+import Engine
+import Foundation
+import Media
+
+/// Quality of each frame of a restored video against a clean reference of the same size:
+/// PSNR (RGB), SSIM (luma) and LPIPS (AlexNet). Both files are decoded in step, one frame at
+/// a time, so memory does not grow with length.
+public enum VideoComparison {
+    public struct FrameQuality: Codable, Sendable {
+        public var frame: Int
+        public var psnr: Double
+        public var ssim: Double
+        public var lpips: Double
+    }
+
+    public struct Summary: Codable, Sendable {
+        public var frames: Int
+        public var psnr: Double
+        public var ssim: Double
+        public var lpips: Double
+
+        /// Means over `qualities`.
+        public init(_ qualities: ArraySlice<FrameQuality>) {
+            frames = qualities.count
+            let count = Double(max(1, qualities.count))
+            psnr = qualities.reduce(0) { $0 + $1.psnr } / count
+            ssim = qualities.reduce(0) { $0 + $1.ssim } / count
+            lpips = qualities.reduce(0) { $0 + $1.lpips } / count
+        }
+    }
+
+    public static func compare(_ candidate: String, reference: String, lpips: LPIPS) throws -> [FrameQuality] {
+        let candidateFrames = try VideoFrameReader(path: candidate), referenceFrames = try VideoFrameReader(path: reference)
+        var qualities: [FrameQuality] = []
+        while let restored = try candidateFrames.next() {
+            guard let clean = try referenceFrames.next() else {
+                throw MediaError(reference, "has fewer frames than \(candidate) (\(qualities.count))")
+            }
+            guard restored.image.width == clean.image.width, restored.image.height == clean.image.height else {
+                throw MediaError(candidate, "frames are \(restored.image.width)x\(restored.image.height), the reference's \(clean.image.width)x\(clean.image.height)")
+            }
+            let output = Tensor(restored.image), target = Tensor(clean.image)
+            qualities.append(FrameQuality(frame: restored.index, psnr: Metrics.psnr(output, target), ssim: Metrics.ssim(output, target),
+                                          lpips: try lpips.distances(output, target)[0]))
+        }
+        if try referenceFrames.next() != nil { throw MediaError(reference, "has more frames than \(candidate) (\(qualities.count))") }
+        return qualities
+    }
+}

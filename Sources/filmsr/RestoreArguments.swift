@@ -1,0 +1,116 @@
+import ArgumentParser
+import Engine
+import Pipeline
+
+/// The options of a restore job that decide its result, shared by `restore` and `bench-restore`.
+struct RestoreArguments: ParsableArguments {
+    @Option(help: "SR model adapted per scene: compact-x4 (default) or x4plus.")
+    var model = RestoreOptions().model
+
+    @Option(help: "Output scale, 2 or 4 (default: the model's).")
+    var scale: Int?
+
+    @Option(name: .customLong("group-threshold"), help: "Largest cosine distance of degradation embeddings within a group.")
+    var groupThreshold = RestoreOptions().groupThreshold
+
+    @Option(name: .customLong("frames-per-scene"), help: "Frames sampled from each scene for adaptation.")
+    var framesPerScene = RestoreOptions().framesPerScene
+
+    @Option(help: "Fine-tuning iterations per scene (or group).")
+    var iterations = AdaptationOptions().iterations
+
+    @Option(help: "LR patches per iteration.")
+    var batch = AdaptationOptions().batchSize
+
+    @Option(help: "LR patch side in pixels (at least 32).")
+    var patch = AdaptationOptions().lrPatchSize
+
+    @Option(name: .customLong("learning-rate"), help: "Adam learning rate of the fine-tuning.")
+    var learningRate = AdaptationOptions().learningRate
+
+    @Option(name: .customLong("lpips-weight"), help: "Weight of LPIPS next to the weighted L1.")
+    var lpipsWeight = AdaptationOptions().lpipsWeight
+
+    @Option(help: "Weights to tune: all, last:SHARE (the last layers holding that share, e.g. last:0.65), or layer name prefixes separated by commas.")
+    var tune = "all"
+
+    @Option(help: "Render with an exponential moving average of the weights, with this decay (e.g. 0.99).")
+    var ema: Float?
+
+    @Option(help: "Seed of every random choice of the adaptation.")
+    var seed: UInt64 = AdaptationOptions().seed
+
+    @Option(help: "Scene cut threshold (content difference, 0-255 scale).")
+    var threshold = SceneDetectionOptions().threshold
+
+    @Option(name: .customLong("min-scene-length"), help: "Shortest scene in frames.")
+    var minSceneLength = SceneDetectionOptions().minimumSceneLength
+
+    @Option(help: "Tile size in input pixels when rendering.")
+    var tile = RestoreOptions().tileSize
+
+    @Option(help: "Reconstruction branch (default: $FILMSR_RECONSTRUCTION or weights/reconstruction-x4.safetensors).")
+    var reconstruction: String?
+
+    @Option(help: "Folder holding the SR model files.")
+    var models: String?
+
+    @Option(help: "Threads for the matrix products (default: one per core).")
+    var threads = 0
+
+    func restoreOptions(granularity: AdaptationGranularity) throws -> RestoreOptions {
+        guard iterations >= 1, batch >= 1 else { throw UsageError("--iterations and --batch must be at least 1") }
+        guard tile >= 8 else { throw UsageError("--tile must be at least 8 pixels") }
+        var options = RestoreOptions()
+        options.model = model
+        options.outputScale = scale
+        options.granularity = granularity
+        options.groupThreshold = groupThreshold
+        options.framesPerScene = framesPerScene
+        options.adaptation.iterations = iterations
+        options.adaptation.batchSize = batch
+        options.adaptation.lrPatchSize = patch
+        options.adaptation.learningRate = learningRate
+        options.adaptation.lpipsWeight = lpipsWeight
+        options.adaptation.tuned = try TunedParameters(argument: tune)
+        options.adaptation.emaDecay = ema
+        options.adaptation.seed = seed
+        options.scenes = SceneDetectionOptions(threshold: threshold, minimumSceneLength: minSceneLength)
+        options.tileSize = tile
+        return options
+    }
+
+    func resources() -> RestoreJob.Resources {
+        var resources = RestoreJob.Resources()
+        if let reconstruction { resources.reconstructionBranch = reconstruction }
+        if let models { resources.modelsDirectory = models }
+        return resources
+    }
+}
+
+extension AdaptationGranularity {
+    init(argument: String) throws {
+        guard let value = AdaptationGranularity(rawValue: argument) else {
+            throw UsageError("--granularity \(argument): choose scene, group or clip")
+        }
+        self = value
+    }
+}
+
+extension TunedParameters {
+    /// all | last:SHARE | prefix[,prefix...]
+    init(argument: String) throws {
+        if argument == "all" {
+            self = .all
+        } else if argument.hasPrefix("last:") {
+            guard let share = Double(argument.dropFirst(5)), share > 0, share <= 1 else {
+                throw UsageError("--tune \(argument): the share after last: must be a number in (0, 1]")
+            }
+            self = .lastShare(share)
+        } else {
+            let prefixes = argument.split(separator: ",").map(String.init)
+            guard !prefixes.isEmpty else { throw UsageError("--tune: give all, last:SHARE or layer names") }
+            self = .named(prefixes)
+        }
+    }
+}
