@@ -67,7 +67,7 @@ struct RestoreReport {
                 body.append("<p>\(e(title)): not adapted yet.</p>")
             } else {
                 let plot = LossCurvePlot(points: curve, title: title, yLabel: "loss (weighted L1 + LPIPS)")
-                body.append("<figure>\(plot.svg())<figcaption>\(e(title)), \(curve.count) iterations on \(unit.frames.count) frames</figcaption></figure>")
+                body.append("<figure class=\"plot\">\(plot.svg())<figcaption>\(e(title)), \(curve.count) iterations on \(unit.frames.count) frames</figcaption></figure>")
             }
         }
 
@@ -97,6 +97,7 @@ struct RestoreReport {
             th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; }
             td { font-variant-numeric: tabular-nums; }
             figure { margin: 1em 0; }
+            figure.plot { display: inline-block; margin-right: 1.5em; vertical-align: top; }
             img { max-width: 100%; image-rendering: pixelated; border: 1px solid #ccc; }
             figcaption { font-size: 0.9em; color: #555; }
             </style>
