@@ -40,7 +40,7 @@ final class RestoreCommandTests: CommandLineTestCase {
     func testKilledRestoreResumesToTheSameOutput() throws {
         let folder = try temporaryDirectory()
         let branch = try makeBranch(in: folder)
-        let arguments = ["restore", sample("reel_old.mp4")] + quick + ["--reconstruction", branch]
+        let arguments = ["restore", sample("reel_old.mp4")] + quick + ["--dump", "30", "100", "--reconstruction", branch]
         let whole = try filmsr(arguments + [folder + "/whole.mkv"])
         XCTAssertEqual(whole.status, 0, whole.errors)
 
@@ -64,6 +64,13 @@ final class RestoreCommandTests: CommandLineTestCase {
         XCTAssertFalse(resumed.output.contains("unit 1/5"), "a finished unit was adapted again: \(resumed.output)")
         XCTAssertTrue(resumed.output.contains("unit 5/5"), resumed.output)
         XCTAssertEqual(try videoChecksums(interrupted), try videoChecksums(folder + "/whole.mkv"))
+        for frame in [30, 100] {
+            for picture in ["lr", "baseline", "adapted", "weightmap", "side-by-side"] {
+                let name = String(format: "/dump/frame_%06d.", frame) + picture + ".png"
+                XCTAssertEqual(FileManager.default.contents(atPath: interrupted + ".work" + name),
+                               FileManager.default.contents(atPath: folder + "/whole.mkv.work" + name), "resumed job's \(name) differs")
+            }
+        }
         let streams = try ffprobeJSON(interrupted, ["-show_streams"])["streams"] as! [[String: Any]]
         XCTAssertEqual(streams.map { $0["codec_type"] as! String }, ["video", "audio"])
         XCTAssertEqual(streams[0]["width"] as? Int, 768)
@@ -147,6 +154,8 @@ final class RestoreCommandTests: CommandLineTestCase {
             (["restore", reel, folder + "/a.mkv", "--reconstruction", branch, "--granularity", "film"], "film"),
             (["restore", audioOnly, folder + "/a.mkv", "--reconstruction", branch], "sound.m4a"),
             (["restore", reel, reel, "--reconstruction", branch], "output is the input file"),
+            (["restore", reel, folder + "/d.mkv", "--reconstruction", branch, "--dump", "5000"], "reel_old.mp4: --dump: no frame 5000: it has 120 frames"),
+            (["restore", reel, folder + "/d.mkv", "--reconstruction", branch, "--dump", "9.5s"], "--dump: no time 9.5s"),
             (["pretrain-recon", "--work", folder + "/w", "--mapping", "lanczos"], "--mapping: 'lanczos' is not pixel-unshuffle or bicubic"),
             (["pretrain-recon", "--work", folder + "/w", "--patch", "16"], "--patch 16"),
             (["pretrain-recon", "--work", folder + "/w", "--output", folder + "/nowhere/b.safetensors"], "does not exist"),
