@@ -48,4 +48,15 @@ class CommandLineTestCase: XCTestCase {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }
+
+    /// Each command fails with a non-zero status and one line of error that contains its message.
+    func assertOneLineErrors(_ cases: [([String], String)], file: StaticString = #filePath, line: UInt = #line) throws {
+        for (arguments, message) in cases {
+            let result = try filmsr(arguments)
+            XCTAssertNotEqual(result.status, 0, arguments.joined(separator: " "), file: file, line: line)
+            let lines = result.errors.split(separator: "\n")
+            XCTAssertEqual(lines.count, 1, "expected one line, got: \(result.errors)", file: file, line: line)
+            XCTAssertTrue(result.errors.contains(message), "expected '\(message)' in: \(result.errors)", file: file, line: line)
+        }
+    }
 }

@@ -88,13 +88,7 @@ final class CommandLineTests: CommandLineTestCase {
             (["upscale", sample("still.png"), directory + "/x.png", "--model", "x8"], "unknown model 'x8'"),
             (["upscale", sample("still.png"), directory + "/x.png", "--models", directory], "is not installed; run scripts/setup.sh"),
         ]
-        for (arguments, message) in cases {
-            let result = try filmsr(arguments)
-            XCTAssertNotEqual(result.status, 0, arguments.joined(separator: " "))
-            let lines = result.errors.split(separator: "\n")
-            XCTAssertEqual(lines.count, 1, "expected one line, got: \(result.errors)")
-            XCTAssertTrue(result.errors.contains(message), "expected '\(message)' in: \(result.errors)")
-        }
+        try assertOneLineErrors(cases)
     }
 
     func testGetsTheFastOpenBLASKernelWithoutBeingAsked() throws {

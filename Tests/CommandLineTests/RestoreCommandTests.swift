@@ -162,13 +162,7 @@ final class RestoreCommandTests: CommandLineTestCase {
             (["pretrain-recon", "--work", folder + "/recon", "--steps", "1", "--learning-rate", "0.1"], "holds a run with other options"),
             (["evaluate-recon", lpipsWeights], "not a reconstruction-branch checkpoint"),
         ]
-        for (arguments, message) in cases {
-            let result = try filmsr(arguments)
-            XCTAssertNotEqual(result.status, 0, arguments.joined(separator: " "))
-            let lines = result.errors.split(separator: "\n")
-            XCTAssertEqual(lines.count, 1, "expected one line, got: \(result.errors)")
-            XCTAssertTrue(result.errors.contains(message), "expected '\(message)' in: \(result.errors)")
-        }
+        try assertOneLineErrors(cases)
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/a.mkv"))
     }
 }
