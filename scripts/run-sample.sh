@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # The main job on a bundled sample, from a fresh machine: set-up (idempotent), a release
-# build, then filmsr on samples/reel_old.mp4. Results go to ./out/.
+# build, then `filmsr restore` on samples/reel_old.mp4: scenes, per-scene LWay adaptation with
+# the committed reconstruction branch, the 4x render with sound. Results go to ./out/:
+# out/reel_old_restored.mkv, and its work folder with report.html and the dumped frames.
+# Run it again after an interruption: it resumes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -8,7 +11,7 @@ swift build -c release --product filmsr
 filmsr=.build/release/filmsr
 mkdir -p out
 "$filmsr" probe samples/reel_old.mp4
-# Until per-scene adaptation lands, the main job is the unadapted 4x upscale of the whole reel
-# (sound and timing kept), plus a frame of each scene to inspect.
-"$filmsr" upscale samples/reel_old.mp4 out/reel_old_x4.mkv --model compact-x4
-"$filmsr" frames out/reel_old_x4.mkv --at 10 30 60 85 110 --out out/frames
+"$filmsr" scenes samples/reel_old.mp4
+"$filmsr" restore samples/reel_old.mp4 out/reel_old_restored.mkv --work out/reel_old_restored.work --dump 10 30 60 85 110
+"$filmsr" probe out/reel_old_restored.mkv
+echo "report: out/reel_old_restored.work/report.html"
