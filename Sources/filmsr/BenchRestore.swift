@@ -32,9 +32,7 @@ struct BenchRestore: ParsableCommand {
         let report = try RestoreBenchmark.run(input: input, reference: reference, options: options, granularities: chosen,
                                               resources: restore.resources(), folder: work) { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            try printJSON(report)
             return
         }
         print("\(input) against \(reference): PSNR (dB) / SSIM / LPIPS per scene")

@@ -30,9 +30,7 @@ struct EvaluateRecon: ParsableCommand {
         let heldOut = try PhotoLibrary.load(split: .heldOut, directory: photos ?? PhotoLibrary.defaultDirectory)
         let report = try ReconstructionEvaluation.run(branch: branch, heldOut: heldOut, samplesPerFamily: samplesPerFamily, lrPatchSize: patch)
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            try printJSON(report)
             return
         }
         print("held-out PSNR against the true LR (dB), and nearest-neighbour accuracy of E's embeddings (chance \(String(format: "%.2f", report.chanceAccuracy)))")

@@ -16,6 +16,9 @@ public enum BlurKernel: Equatable, Sendable {
     case plateau(sigmaX: Double, sigmaY: Double, angle: Double, beta: Double)
     case sinc(cutoff: Double)
 
+    /// The odd kernel side that holds a Gaussian of `sigma` to 3 sigma each way.
+    public static func gaussianSize(sigma: Double) -> Int { 2 * Int((3 * sigma).rounded(.up)) + 1 }
+
     /// Weights of a size x size kernel (size odd), row-major, summing to 1.
     public func weights(size: Int) -> [Float] {
         precondition(size % 2 == 1 && size > 0, "blur kernels have an odd size")

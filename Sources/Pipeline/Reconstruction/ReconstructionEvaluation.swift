@@ -96,7 +96,7 @@ public enum ReconstructionEvaluation {
     }
 
     static func gaussianBlur(_ batch: Tensor, sigma: Double) -> Tensor {
-        let size = 2 * Int((3 * sigma).rounded(.up)) + 1
+        let size = BlurKernel.gaussianSize(sigma: sigma)
         let weights = BlurKernel.gaussian(sigmaX: sigma, sigmaY: sigma, angle: 0).weights(size: size)
         return Tensor(stacking: (0..<batch.shape.batch).map { KernelFilter.apply(weights, size: size, to: batch.item($0)) })
     }

@@ -72,13 +72,15 @@ public enum RestoreJob {
             report("unit \(unit.index + 1)/\(units.count) (scenes \(sceneNumbers)) adapted in " + String(format: "%.1f s", summary.seconds))
         }
 
-        var unitOfScene = [Int](repeating: 0, count: scenes.count)
-        for unit in units { for scene in unit.scenes { unitOfScene[scene] = unit.index } }
-        let sceneList = SceneList(file: input, options: options.scenes, frameCount: scenes.last!.lastFrame + 1, scenes: scenes, frames: [])
+        // Unit of every frame; frames past the detected end (a stream that grew) keep the last scene's.
+        var unitOfFrame = [Int](repeating: 0, count: scenes.last!.lastFrame + 1)
+        for unit in units {
+            for scene in unit.scenes { for frame in scenes[scene].firstFrame...scenes[scene].lastFrame { unitOfFrame[frame] = unit.index } }
+        }
         let upscaler = TiledUpscaler(model: model, tileSize: options.tileSize, overlap: UpscaleJob.defaultOverlap(options.model))
         let processor = AdaptedSuperResolutionProcessor(
             upscaler: upscaler, outputScale: outputScale, pretrained: baseWeights,
-            unitOfFrame: { unitOfScene[(sceneList.scene(containing: $0) ?? scenes.last!).index] },
+            unitOfFrame: { unitOfFrame[min($0, unitOfFrame.count - 1)] },
             weightsFile: { folder.weights(unit: $0) })
         var dumpedFrames: [Int] = []
         if !dump.isEmpty {

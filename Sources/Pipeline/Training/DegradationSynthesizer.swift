@@ -87,6 +87,6 @@ public struct DegradationSynthesizer: Sendable {
             ? .gaussian(sigmaX: sigma, sigmaY: sigma * Double.random(in: 0.6...0.9, using: &run.generator),
                         angle: Double.random(in: -Double.pi...Double.pi, using: &run.generator))
             : .gaussian(sigmaX: sigma, sigmaY: sigma, angle: 0)
-        run.blur(kernel, size: 2 * Int((3 * sigma).rounded(.up)) + 1)
+        run.blur(kernel, size: BlurKernel.gaussianSize(sigma: sigma))
     }
 }
