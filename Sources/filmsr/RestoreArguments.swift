@@ -34,6 +34,9 @@ struct RestoreArguments: ParsableArguments {
     @Option(help: "Weights to tune: all, last:SHARE (the last layers holding that share, e.g. last:0.65), or layer name prefixes separated by commas.")
     var tune = "all"
 
+    @Option(help: "What the reconstruction of a patch is compared with: same (the patch, as LWay) or neighbour (the aligned patch of the next frame, whose grain and dust differ).")
+    var target = AdaptationOptions().target.rawValue
+
     @Option(help: "Render with an exponential moving average of the weights, with this decay (e.g. 0.99).")
     var ema: Float?
 
@@ -73,6 +76,8 @@ struct RestoreArguments: ParsableArguments {
         options.adaptation.learningRate = learningRate
         options.adaptation.lpipsWeight = lpipsWeight
         options.adaptation.tuned = try TunedParameters(argument: tune)
+        guard let target = AdaptationTarget(rawValue: target) else { throw UsageError("--target \(target): choose same or neighbour") }
+        options.adaptation.target = target
         options.adaptation.emaDecay = ema
         options.adaptation.seed = seed
         options.scenes = SceneDetectionOptions(threshold: threshold, minimumSceneLength: minSceneLength)

@@ -96,10 +96,10 @@ final class LWayAdaptationTests: XCTestCase {
             let branchBefore = branch.parameters.map(\.value.values)
             let adapter = try LWayAdapter(model: model, branch: branch, lpips: lpips, options: options)
             var generator = SeededGenerator(seed: 99)
-            let heldBack = try PatchSampler(frames: frames, patchSize: 40).batch(4, using: &generator)
+            let heldBack = try PatchSampler(frames: frames.map { AdaptationFrame($0) }, patchSize: 40).batch(4, using: &generator).input
             let frozenBefore = model.graph.parameters[0].value.values
             let before = try adapter.loss(heldBack)
-            let steps = try adapter.adapt(frames: frames)
+            let steps = try adapter.adapt(frames: frames.map { AdaptationFrame($0) })
             XCTAssertEqual(steps.count, 8)
             let after = try adapter.loss(heldBack)
             XCTAssertEqual(branch.parameters.map(\.value.values), branchBefore, "the branch is frozen")

@@ -10,6 +10,7 @@ public struct AdaptationOptions: Codable, Equatable, Sendable {
     /// loss = weighted L1 + lpipsWeight * weighted LPIPS.
     public var lpipsWeight: Float = 1
     public var tuned = TunedParameters.all
+    public var target = AdaptationTarget.same
     /// Render with an exponential moving average of the weights when set (e.g. 0.99).
     public var emaDecay: Float?
     public var seed: UInt64 = 1

@@ -2,7 +2,8 @@ import Engine
 
 /// Step 2 of LWay: fine-tunes an SR model S on LR frames alone. With the reconstruction branch
 /// frozen, S is trained so that R(S(LR), E(LR)) gives back LR, the loss weighted towards high
-/// frequencies by W (HighFrequencyWeightMap): L1(W * R(...), W * LR) + w * LPIPS(same).
+/// frequencies by W (HighFrequencyWeightMap): L1(W * R(...), W * T) + w * LPIPS(same), where the
+/// target T is LR itself or its aligned neighbour in time (AdaptationTarget).
 public final class LWayAdapter {
     public let model: SRModel
     public let branch: ReconstructionBranch
@@ -36,15 +37,15 @@ public final class LWayAdapter {
         average = options.emaDecay.map { ExponentialMovingAverage(model.graph.parameters, decay: $0) }
     }
 
-    /// Fine-tunes on random patches of `frames` (each 1 x 3 x h x w, LR, one scene), then leaves
-    /// the adapted weights (or their moving average) in the model. Returns the loss per iteration.
-    public func adapt(frames: [Tensor], progress: (Int, Double) -> Void = { _, _ in }) throws -> [Step] {
-        let sampler = try PatchSampler(frames: frames, patchSize: options.lrPatchSize)
+    /// Fine-tunes on random patches of `frames` (LR, one scene or group), then leaves the
+    /// adapted weights (or their moving average) in the model. Returns the loss per iteration.
+    public func adapt(frames: [AdaptationFrame], progress: (Int, Double) -> Void = { _, _ in }) throws -> [Step] {
+        let sampler = try PatchSampler(frames: frames, patchSize: options.lrPatchSize, target: options.target)
         var generator = SeededGenerator(seed: options.seed)
         var steps: [Step] = []
         for iteration in 0..<options.iterations {
             let batch = sampler.batch(options.batchSize, using: &generator)
-            let (l1, perceptual) = try step(batch)
+            let (l1, perceptual) = try step(batch.input, target: batch.target)
             steps.append(Step(iteration: iteration, l1: l1, lpips: perceptual, total: l1 + Double(options.lpipsWeight) * perceptual))
             progress(iteration + 1, steps.last!.total)
         }
@@ -52,20 +53,22 @@ public final class LWayAdapter {
         return steps
     }
 
-    /// The self-supervised loss of the current weights on `lr`, with nothing changed.
-    public func loss(_ lr: Tensor) throws -> (l1: Double, lpips: Double) {
+    /// The self-supervised loss of the current weights on `lr` against `target` (default: LR
+    /// itself), with nothing changed.
+    public func loss(_ lr: Tensor, target: Tensor? = nil) throws -> (l1: Double, lpips: Double) {
+        let target = target ?? lr
         let weight = HighFrequencyWeightMap.compute(lr)
         let estimate = try branch.reconstruct(hr: try model.upscale(lr), embedding: try branch.embed(lr))
-        return (Loss.l1(estimate, lr, weight: weight).value, try lpips.loss(weighted(estimate, weight), weighted(lr, weight)).value)
+        return (Loss.l1(estimate, target, weight: weight).value, try lpips.loss(weighted(estimate, weight), weighted(target, weight)).value)
     }
 
-    private func step(_ lr: Tensor) throws -> (l1: Double, lpips: Double) {
+    private func step(_ lr: Tensor, target: Tensor) throws -> (l1: Double, lpips: Double) {
         let weight = HighFrequencyWeightMap.compute(lr)
         let embedding = try branch.embed(lr)
         let sr = try model.graph.forward([lr], training: true)[0]
         let estimate = try branch.reconstructor.forward([sr, embedding], training: true)[0]
-        let l1 = Loss.l1(estimate, lr, weight: weight)
-        let perceptual = try lpips.loss(weighted(estimate, weight), weighted(lr, weight))
+        let l1 = Loss.l1(estimate, target, weight: weight)
+        let perceptual = try lpips.loss(weighted(estimate, weight), weighted(target, weight))
         // d/d estimate of LPIPS(W * estimate, W * LR) is W times the gradient at W * estimate.
         let gradient = l1.gradient
         gradient.add(weighted(perceptual.gradient, weight), scale: options.lpipsWeight)

@@ -66,7 +66,7 @@ public enum RestoreJob {
                 continue
             }
             for (parameter, base) in zip(model.graph.parameters, baseWeights) { parameter.value.copy(from: base) }
-            let summary = try adapt(unit, of: units.count, model: model, branch: branch, lpips: lpips, options: options, folder: folder)
+            let summary = try adapt(unit, of: units.count, scenes: scenes, model: model, branch: branch, lpips: lpips, options: options, folder: folder)
             adaptationSeconds.append(summary.seconds)
             let sceneNumbers = unit.scenes.map { String($0 + 1) }.joined(separator: ",")
             report("unit \(unit.index + 1)/\(units.count) (scenes \(sceneNumbers)) adapted in " + String(format: "%.1f s", summary.seconds))
@@ -128,7 +128,8 @@ public enum RestoreJob {
         if let data = FileManager.default.contents(atPath: folder.units) {
             return try JSONDecoder().decode([AdaptationUnit].self, from: data)
         }
-        let sampled = try SceneFrameSampler(count: options.framesPerScene).sample(input, scenes: scenes, file: folder.frame)
+        let sampler = SceneFrameSampler(count: options.framesPerScene, neighbours: options.adaptation.target == .neighbour)
+        let sampled = try sampler.sample(input, scenes: scenes, file: folder.frame)
         let groups: [[Int]]
         switch options.granularity {
         case .scene: groups = scenes.indices.map { [$0] }
@@ -143,13 +144,17 @@ public enum RestoreJob {
         return units
     }
 
-    private static func adapt(_ unit: AdaptationUnit, of count: Int, model: SRModel, branch: ReconstructionBranch, lpips: LPIPS,
+    private static func adapt(_ unit: AdaptationUnit, of count: Int, scenes: [Scene], model: SRModel, branch: ReconstructionBranch, lpips: LPIPS,
                               options: RestoreOptions, folder: RestoreWorkFolder) throws -> AdaptationUnitSummary {
         let started = Date()
         var adaptation = options.adaptation
         adaptation.seed = adaptation.seed &+ UInt64(unit.index)
         let adapter = try LWayAdapter(model: model, branch: branch, lpips: lpips, options: adaptation)
-        let frames = try unit.frames.map { try loadFrame(folder.frame($0)) }
+        let frames = try unit.frames.map { index in
+            let scene = scenes.first { $0.firstFrame <= index && index <= $0.lastFrame }!
+            let neighbour = options.adaptation.target == .neighbour ? SceneFrameSampler.neighbour(of: index, in: scene) : nil
+            return AdaptationFrame(try loadFrame(folder.frame(index)), neighbour: try neighbour.map { try loadFrame(folder.frame($0)) })
+        }
         let progress = ProgressReporter(stage: "adapt", total: adaptation.iterations)
         let steps = try adapter.adapt(frames: frames) { done, loss in
             progress.update(done: done, detail: String(format: "unit %d/%d  loss %.4f", unit.index + 1, count, loss))

@@ -2,37 +2,68 @@ import Engine
 import Foundation
 import Media
 
-/// Chooses the frames each scene adapts on: `count` spread evenly over the scene, a candidate
-/// skipped when it nearly repeats the last frame kept (freeze frames, pulldown duplicates add
-/// nothing), and writes them into the work folder as 16-bit PNG (exact for 8- and 10-bit
-/// sources) so that memory stays bounded however long the film, and a resumed job skips this pass.
+/// Chooses the frames each scene adapts on: the scene is cut into `count` equal slots and each
+/// slot gives one frame, the one at its middle or, when that nearly repeats the last frame kept
+/// (freeze frames, pulldown duplicates add nothing), the next one in the slot that does not.
+/// The frames go into the work folder as 16-bit PNG (exact for 8- and 10-bit sources) so that
+/// memory stays bounded however long the film, and a resumed job skips this pass. With
+/// `neighbours`, each kept frame's neighbour (see `neighbour(of:in:)`) is written too.
 struct SceneFrameSampler {
     let count: Int
+    var neighbours = false
     /// Mean absolute difference (0-1 scale) under which a frame counts as a repeat.
     var repeatThreshold: Float = 0.002
 
-    /// Twice `count` candidate indices spread over the scene, in order (all frames of a short scene).
-    func candidates(_ scene: Scene) -> [Int] {
-        let wanted = 2 * count
-        guard scene.frameCount > wanted else { return Array(scene.firstFrame...scene.lastFrame) }
-        return (0..<wanted).map { scene.firstFrame + ($0 * scene.frameCount + scene.frameCount / 2) / wanted }
+    /// The slot of `frame` in `scene` if the frame may represent it: slots hold count frames
+    /// (every frame of a shorter scene); sampling starts at a slot's middle.
+    func slot(of frame: Int, in scene: Scene) -> Int? {
+        let slots = min(count, scene.frameCount), length = scene.frameCount
+        let offset = frame - scene.firstFrame
+        let slot = offset * slots / length
+        let start = (slot * length + slots - 1) / slots, end = ((slot + 1) * length + slots - 1) / slots
+        return offset >= start + (end - start - 1) / 2 ? slot : nil
+    }
+
+    /// The frame whose grain a sampled frame is compared with: the next one in its scene, or
+    /// the one before for a scene's last frame; nil for a one-frame scene.
+    static func neighbour(of frame: Int, in scene: Scene) -> Int? {
+        if frame < scene.lastFrame { return frame + 1 }
+        return frame > scene.firstFrame ? frame - 1 : nil
     }
 
     /// One decoding pass; returns the kept frame indices of each scene, and writes each kept
-    /// frame to `file(index)`.
+    /// frame (and its neighbour) to `file(index)`.
     func sample(_ path: String, scenes: [Scene], file: (Int) -> String) throws -> [[Int]] {
-        var wanted: [Int: Int] = [:]  // frame index -> scene
-        for scene in scenes { for index in candidates(scene) { wanted[index] = scene.index } }
         var kept = [[Int]](repeating: [], count: scenes.count)
-        var lastKept: [Int: RGBImage] = [:]
+        var filledSlots = Set<Int>(), sceneIndex = 0
+        var lastKept: RGBImage?
+        var neighbourWanted: Int?
+        var previous: DecodedFrame?
         let reader = try VideoFrameReader(path: path)
-        let lastWanted = wanted.keys.max() ?? -1
-        while let frame = try reader.next(), frame.index <= lastWanted {
-            guard let scene = wanted[frame.index], kept[scene].count < count else { continue }
-            if let previous = lastKept[scene], Self.meanAbsoluteDifference(previous, frame.image) < repeatThreshold { continue }
+        while let frame = try reader.next(), frame.index <= scenes.last!.lastFrame + 1 {
+            defer { previous = frame }
+            if frame.index == neighbourWanted {
+                try PNGWriter.write(frame.image, to: file(frame.index), bitsPerComponent: 16)
+            }
+            while sceneIndex < scenes.count, frame.index > scenes[sceneIndex].lastFrame {
+                sceneIndex += 1
+                filledSlots = []
+                lastKept = nil
+            }
+            guard sceneIndex < scenes.count else { continue }
+            let scene = scenes[sceneIndex]
+            guard let slot = slot(of: frame.index, in: scene), !filledSlots.contains(slot) else { continue }
+            if let lastKept, Self.meanAbsoluteDifference(lastKept, frame.image) < repeatThreshold { continue }
             try PNGWriter.write(frame.image, to: file(frame.index), bitsPerComponent: 16)
-            kept[scene].append(frame.index)
-            lastKept = [scene: frame.image]  // scenes are contiguous: only the current one is needed
+            kept[sceneIndex].append(frame.index)
+            filledSlots.insert(slot)
+            lastKept = frame.image
+            guard neighbours, let neighbour = Self.neighbour(of: frame.index, in: scene) else { continue }
+            if neighbour > frame.index {
+                neighbourWanted = neighbour
+            } else if let previous, previous.index == neighbour {
+                try PNGWriter.write(previous.image, to: file(neighbour), bitsPerComponent: 16)
+            }
         }
         return kept
     }
