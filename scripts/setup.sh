@@ -25,4 +25,5 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 bash "$(dirname "$0")/fetch-assets.sh"
 bash "$(dirname "$0")/fetch-lpips.sh"
+bash "$(dirname "$0")/fetch-niqe.sh"
 bash "$(dirname "$0")/fetch-photos.sh"

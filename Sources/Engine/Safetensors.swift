@@ -43,6 +43,44 @@ public enum Safetensors {
 
     /// Reads every tensor (float32 or float16, converted to float) and the metadata.
     public static func read(_ path: String) throws -> (entries: [Entry], metadata: [String: String]) {
+        let (tensors, metadata) = try readRaw(path, dtypes: ["F32": 4, "F16": 2])
+        let entries = tensors.map { tensor in
+            Entry(name: tensor.name, shape: tensor.shape, values: (0..<tensor.count).map { i in
+                tensor.dtype == "F32" ? Float(bitPattern: UInt32(truncatingIfNeeded: tensor.word(i)))
+                                      : Float(Float16(bitPattern: UInt16(truncatingIfNeeded: tensor.word(i))))
+            })
+        }
+        return (entries, metadata)
+    }
+
+    /// Reads every tensor stored as float64 or float32 as doubles: for parameters whose precision
+    /// matters (NIQE's pristine covariance is stored in float64).
+    public static func readDoubles(_ path: String) throws -> (entries: [(name: String, shape: [Int], values: [Double])], metadata: [String: String]) {
+        let (tensors, metadata) = try readRaw(path, dtypes: ["F64": 8, "F32": 4])
+        let entries = tensors.map { tensor in
+            (name: tensor.name, shape: tensor.shape, values: (0..<tensor.count).map { i in
+                tensor.dtype == "F64" ? Double(bitPattern: tensor.word(i)) : Double(Float(bitPattern: UInt32(truncatingIfNeeded: tensor.word(i))))
+            })
+        }
+        return (entries, metadata)
+    }
+
+    /// One tensor's place in a file already read and checked.
+    private struct RawTensor {
+        var name: String, dtype: String, shape: [Int], count: Int, width: Int, start: Int
+        var bytes: [UInt8]
+
+        /// Element `i` as a little-endian word of `width` bytes.
+        func word(_ i: Int) -> UInt64 {
+            let p = start + i * width
+            var word: UInt64 = 0
+            for byte in 0..<width { word |= UInt64(bytes[p + byte]) << (8 * UInt64(byte)) }
+            return word
+        }
+    }
+
+    /// Header and byte ranges checked; `dtypes` maps each accepted dtype to its element width.
+    private static func readRaw(_ path: String, dtypes: KeyValuePairs<String, Int>) throws -> (tensors: [RawTensor], metadata: [String: String]) {
         guard let file = FileManager.default.contents(atPath: path) else { throw EngineError("\(path): cannot read the file") }
         let bytes = [UInt8](file)
         guard bytes.count >= 8 else { throw EngineError("\(path): not a safetensors file (shorter than its header length)") }
@@ -56,7 +94,7 @@ public enum Safetensors {
         }
         let dataLength = bytes.count - dataStart
         var metadata: [String: String] = [:]
-        var entries: [Entry] = []
+        var tensors: [RawTensor] = []
         for (name, value) in header.sorted(by: { $0.key < $1.key }) {
             if name == "__metadata__" {
                 guard let table = value as? [String: String] else { throw EngineError("\(path): __metadata__ must map strings to strings") }
@@ -67,11 +105,8 @@ public enum Safetensors {
                   let shape = description["shape"] as? [Int], let offsets = description["data_offsets"] as? [Int], offsets.count == 2 else {
                 throw EngineError("\(path): tensor '\(name)' lacks dtype, shape or data_offsets")
             }
-            let width: Int
-            switch dtype {
-            case "F32": width = 4
-            case "F16": width = 2
-            default: throw EngineError("\(path): tensor '\(name)' has dtype \(dtype); only F32 and F16 are read")
+            guard let width = dtypes.first(where: { $0.key == dtype })?.value else {
+                throw EngineError("\(path): tensor '\(name)' has dtype \(dtype); only \(dtypes.map(\.key).joined(separator: " and ")) are read")
             }
             guard shape.allSatisfy({ $0 >= 0 }) else { throw EngineError("\(path): tensor '\(name)' has a negative dimension") }
             let count = shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }
@@ -81,20 +116,9 @@ public enum Safetensors {
             guard count < Int.max / width, offsets[1] - offsets[0] == count * width else {
                 throw EngineError("\(path): tensor '\(name)' holds \(offsets[1] - offsets[0]) bytes, its shape \(shape) needs \(count * width)")
             }
-            let start = dataStart + offsets[0]
-            var values = [Float](repeating: 0, count: count)
-            for i in 0..<count {
-                let p = start + i * width
-                if width == 4 {
-                    let bits = UInt32(bytes[p]) | UInt32(bytes[p + 1]) << 8 | UInt32(bytes[p + 2]) << 16 | UInt32(bytes[p + 3]) << 24
-                    values[i] = Float(bitPattern: bits)
-                } else {
-                    values[i] = Float(Float16(bitPattern: UInt16(bytes[p]) | UInt16(bytes[p + 1]) << 8))
-                }
-            }
-            entries.append(Entry(name: name, shape: shape, values: values))
+            tensors.append(RawTensor(name: name, dtype: dtype, shape: shape, count: count, width: width, start: dataStart + offsets[0], bytes: bytes))
         }
-        return (entries, metadata)
+        return (tensors, metadata)
     }
 }
 
