@@ -40,6 +40,15 @@ struct RestoreArguments: ParsableArguments {
     @Option(help: "Render with an exponential moving average of the weights, with this decay (e.g. 0.99).")
     var ema: Float?
 
+    @Option(name: .customLong("held-out"), help: "Share of each unit's frames held out for the stop rule (0: no stop rule, the last weights are rendered).")
+    var heldOut = AdaptationOptions().heldOutShare
+
+    @Option(name: .customLong("validation-interval"), help: "Iterations between two measurements of the held-out loss.")
+    var validationInterval = AdaptationOptions().validationInterval
+
+    @Option(help: "Stop after this many held-out measurements without improvement (0: run every iteration); the best weights measured are rendered.")
+    var patience = AdaptationOptions().patience
+
     @Option(help: "Seed of every random choice of the adaptation.")
     var seed: UInt64 = AdaptationOptions().seed
 
@@ -79,6 +88,12 @@ struct RestoreArguments: ParsableArguments {
         guard let target = AdaptationTarget(rawValue: target) else { throw UsageError("--target \(target): choose same or neighbour") }
         options.adaptation.target = target
         options.adaptation.emaDecay = ema
+        guard (0..<1).contains(heldOut), validationInterval >= 1, patience >= 0 else {
+            throw UsageError("--held-out must lie in [0, 1), --validation-interval be at least 1 and --patience at least 0")
+        }
+        options.adaptation.heldOutShare = heldOut
+        options.adaptation.validationInterval = validationInterval
+        options.adaptation.patience = patience
         options.adaptation.seed = seed
         options.scenes = SceneDetectionOptions(threshold: threshold, minimumSceneLength: minSceneLength)
         options.tileSize = tile

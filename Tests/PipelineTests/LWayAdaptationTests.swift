@@ -90,6 +90,7 @@ final class LWayAdaptationTests: XCTestCase {
         options.lrPatchSize = 40
         options.learningRate = 1e-4
         options.tuned = .lastShare(0.5)
+        options.heldOutShare = 0  // this test is about the training steps, not the stop rule
         func adapted() throws -> (weights: [[Float]], before: Double, after: Double, branch: [[Float]], frozen: [Float]) {
             let model = try SRModelSpec.named("compact-x4").load(from: ModelLocation.defaultDirectory)
             let branch = ReconstructionBranch(configuration: ReconstructionBranchTests.tinyConfiguration(), seed: 3)
@@ -99,7 +100,7 @@ final class LWayAdaptationTests: XCTestCase {
             let heldBack = try PatchSampler(frames: frames.map { AdaptationFrame($0) }, patchSize: 40).batch(4, using: &generator).input
             let frozenBefore = model.graph.parameters[0].value.values
             let before = try adapter.loss(heldBack)
-            let steps = try adapter.adapt(frames: frames.map { AdaptationFrame($0) })
+            let steps = try adapter.adapt(frames: frames.map { AdaptationFrame($0) }).steps
             XCTAssertEqual(steps.count, 8)
             let after = try adapter.loss(heldBack)
             XCTAssertEqual(branch.parameters.map(\.value.values), branchBefore, "the branch is frozen")
@@ -110,6 +111,44 @@ final class LWayAdaptationTests: XCTestCase {
         let first = try adapted(), second = try adapted()
         XCTAssertLessThan(first.after, first.before, "loss \(first.before) -> \(first.after)")
         XCTAssertEqual(first.weights, second.weights)
+    }
+
+    /// A learning rate far too high wrecks the model: the stop rule measures it on held-out
+    /// frames, stops early and leaves the best weights measured in the model.
+    func testStopRuleKeepsTheBestHeldOutWeights() throws {
+        let frames = try Self.reelFrames([0, 5, 10, 15]).map { AdaptationFrame($0) }
+        var options = AdaptationOptions()
+        options.iterations = 12
+        options.batchSize = 2
+        options.lrPatchSize = 40
+        options.learningRate = 3e-2
+        options.validationInterval = 2
+        options.patience = 2
+        let model = try SRModelSpec.named("compact-x4").load(from: ModelLocation.defaultDirectory)
+        let pretrained = model.graph.parameters.map(\.value.values)
+        let branch = ReconstructionBranch(configuration: ReconstructionBranchTests.tinyConfiguration(), seed: 3)
+        let adapter = try LWayAdapter(model: model, branch: branch, lpips: try LPIPS.load(from: LPIPS.defaultWeightsPath), options: options)
+        let result = try adapter.adapt(frames: frames)
+        let measured = result.steps.compactMap(\.validation)
+        XCTAssertLessThan(result.steps.count, 12, "stopped early; held-out losses \(measured)")
+        XCTAssertEqual(measured.count, result.steps.count / 2)
+        let pretrainedLoss = try XCTUnwrap(result.pretrainedValidation), kept = try XCTUnwrap(result.keptValidation)
+        XCTAssertEqual(kept, min(pretrainedLoss, measured.min()!))
+        // The kept weights are the ones in the model: measured again, the same held-out loss.
+        let (_, heldOut) = HeldOutValidation.split(frames, share: options.heldOutShare)
+        let validation = try HeldOutValidation(frames: heldOut, patchSize: 40, target: .same, seed: options.seed)
+        let again = try adapter.loss(validation.input, target: validation.target)
+        XCTAssertEqual(again.l1 + again.lpips, kept, accuracy: 1e-9)
+        if result.keptIteration == 0 { XCTAssertEqual(model.graph.parameters.map(\.value.values), pretrained) }
+    }
+
+    func testHeldOutFramesAreSpreadAndNeverAllFrames() {
+        let frames = (0..<8).map { AdaptationFrame(Tensor(Shape(1, 3, 4, 4), values: [Float](repeating: Float($0), count: 48))) }
+        let (training, heldOut) = HeldOutValidation.split(frames, share: 0.25)
+        XCTAssertEqual(heldOut.map { $0.frame[0, 0, 0, 0] }, [2, 6])
+        XCTAssertEqual(training.count, 6)
+        XCTAssertEqual(HeldOutValidation.split(Array(frames.prefix(1)), share: 0.25).heldOut.count, 0)
+        XCTAssertEqual(HeldOutValidation.split(Array(frames.prefix(2)), share: 0.9).training.count, 1)
     }
 
     func testMismatchedModelAndBranchAreRefused() throws {

@@ -13,6 +13,14 @@ public struct AdaptationOptions: Codable, Equatable, Sendable {
     public var target = AdaptationTarget.same
     /// Render with an exponential moving average of the weights when set (e.g. 0.99).
     public var emaDecay: Float?
+    /// The stop rule (HeldOutValidation): this share of the frames is held out, and every
+    /// `validationInterval` iterations the loss on fixed patches of them is measured with the
+    /// weights that would be rendered. The best weights measured (the pretrained ones included)
+    /// are kept, and training stops after `patience` measurements without improvement (0: runs
+    /// every iteration). No ground truth is involved.
+    public var heldOutShare = 0.25
+    public var validationInterval = 10
+    public var patience = 3
     public var seed: UInt64 = 1
 
     public init() {}

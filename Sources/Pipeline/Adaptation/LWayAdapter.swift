@@ -18,6 +18,17 @@ public final class LWayAdapter {
         public var l1: Double
         public var lpips: Double
         public var total: Double
+        /// The held-out loss after this iteration, where the stop rule measured it.
+        public var validation: Double?
+    }
+
+    public struct Result: Sendable {
+        public var steps: [Step]
+        /// Held-out loss of the pretrained weights, and the iterations after which the kept
+        /// weights were measured (0: the pretrained ones); nil without held-out frames.
+        public var pretrainedValidation: Double?
+        public var keptIteration: Int?
+        public var keptValidation: Double?
     }
 
     public init(model: SRModel, branch: ReconstructionBranch, lpips: LPIPS, options: AdaptationOptions) throws {
@@ -37,20 +48,58 @@ public final class LWayAdapter {
         average = options.emaDecay.map { ExponentialMovingAverage(model.graph.parameters, decay: $0) }
     }
 
-    /// Fine-tunes on random patches of `frames` (LR, one scene or group), then leaves the
-    /// adapted weights (or their moving average) in the model. Returns the loss per iteration.
-    public func adapt(frames: [AdaptationFrame], progress: (Int, Double) -> Void = { _, _ in }) throws -> [Step] {
-        let sampler = try PatchSampler(frames: frames, patchSize: options.lrPatchSize, target: options.target)
+    /// Fine-tunes on random patches of `frames` (LR, one scene or group), then leaves in the
+    /// model the weights to render: the best the stop rule measured, or the last (or their
+    /// moving average) without held-out frames.
+    public func adapt(frames: [AdaptationFrame], progress: (Int, Double) -> Void = { _, _ in }) throws -> Result {
+        let (training, heldOut) = HeldOutValidation.split(frames, share: options.heldOutShare)
+        let sampler = try PatchSampler(frames: training, patchSize: options.lrPatchSize, target: options.target)
+        var validation = try heldOut.isEmpty ? nil : HeldOutValidation(frames: heldOut, patchSize: options.lrPatchSize,
+                                                                       target: options.target, seed: options.seed)
+        var result = Result(steps: [])
+        if let held = validation {
+            let loss = try total(loss(held.input, target: held.target))
+            validation?.record(loss: loss, iteration: 0, values: self.renderedValues())
+            result.pretrainedValidation = loss
+        }
         var generator = SeededGenerator(seed: options.seed)
-        var steps: [Step] = []
         for iteration in 0..<options.iterations {
             let batch = sampler.batch(options.batchSize, using: &generator)
             let (l1, perceptual) = try step(batch.input, target: batch.target)
-            steps.append(Step(iteration: iteration, l1: l1, lpips: perceptual, total: l1 + Double(options.lpipsWeight) * perceptual))
-            progress(iteration + 1, steps.last!.total)
+            var done = Step(iteration: iteration, l1: l1, lpips: perceptual, total: total((l1, perceptual)))
+            if let held = validation, (iteration + 1) % options.validationInterval == 0 || iteration + 1 == options.iterations {
+                let loss = try withRenderedWeights { try total(self.loss(held.input, target: held.target)) }
+                validation?.record(loss: loss, iteration: iteration + 1, values: self.renderedValues())
+                done.validation = loss
+            }
+            result.steps.append(done)
+            progress(iteration + 1, done.total)
+            if let validation, options.patience > 0, validation.measurementsWithoutImprovement >= options.patience { break }
         }
-        average?.copyAverages()
-        return steps
+        if let best = validation?.best {
+            for (parameter, value) in zip(model.graph.parameters, best.values) { parameter.value.copy(from: value) }
+            result.keptIteration = best.iteration
+            result.keptValidation = best.loss
+        } else {
+            average?.copyAverages()
+        }
+        return result
+    }
+
+    private func total(_ loss: (l1: Double, lpips: Double)) -> Double { loss.l1 + Double(options.lpipsWeight) * loss.lpips }
+
+    /// The values rendering would use now: the moving averages, or the weights themselves.
+    private func renderedValues() -> [Tensor] {
+        model.graph.parameters.indices.map { average?.average($0).copy() ?? model.graph.parameters[$0].value.copy() }
+    }
+
+    /// Runs `body` with the rendered values in the model, then puts the trained ones back.
+    private func withRenderedWeights<T>(_ body: () throws -> T) rethrows -> T {
+        guard let average else { return try body() }
+        let trained = model.graph.parameters.map { $0.value.copy() }
+        average.copyAverages()
+        defer { for (parameter, value) in zip(model.graph.parameters, trained) { parameter.value.copy(from: value) } }
+        return try body()
     }
 
     /// The self-supervised loss of the current weights on `lr` against `target` (default: LR

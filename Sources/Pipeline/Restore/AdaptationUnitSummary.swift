@@ -13,6 +13,12 @@ public struct AdaptationUnitSummary: Codable, Equatable, Sendable {
     /// Total loss (weighted L1 + weighted LPIPS) of the first and the last iteration.
     public var firstLoss: Double
     public var lastLoss: Double
+    /// The stop rule's choice: the iterations after which the rendered weights were measured
+    /// (0: the pretrained weights were kept), with the held-out loss of the pretrained and the
+    /// kept weights; nil without held-out frames.
+    public var keptIteration: Int?
+    public var pretrainedValidation: Double?
+    public var keptValidation: Double?
 
     static func read(_ path: String) throws -> AdaptationUnitSummary? {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }

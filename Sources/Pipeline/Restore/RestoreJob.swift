@@ -156,15 +156,20 @@ public enum RestoreJob {
             return AdaptationFrame(try loadFrame(folder.frame(index)), neighbour: try neighbour.map { try loadFrame(folder.frame($0)) })
         }
         let progress = ProgressReporter(stage: "adapt", total: adaptation.iterations)
-        let steps = try adapter.adapt(frames: frames) { done, loss in
+        let result = try adapter.adapt(frames: frames) { done, loss in
             progress.update(done: done, detail: String(format: "unit %d/%d  loss %.4f", unit.index + 1, count, loss))
         }
         progress.finish()
-        let log = "iteration\tl1\tlpips\ttotal\n" + steps.map { String(format: "%d\t%.6f\t%.6f\t%.6f", $0.iteration, $0.l1, $0.lpips, $0.total) }.joined(separator: "\n") + "\n"
+        let steps = result.steps
+        let log = "iteration\tl1\tlpips\ttotal\tvalidation\n" + steps.map {
+            String(format: "%d\t%.6f\t%.6f\t%.6f\t", $0.iteration, $0.l1, $0.lpips, $0.total) + ($0.validation.map { String(format: "%.6f", $0) } ?? "")
+        }.joined(separator: "\n") + "\n"
         try log.write(toFile: folder.lossLog(unit: unit.index), atomically: true, encoding: .utf8)
         let summary = AdaptationUnitSummary(unit: unit.index, scenes: unit.scenes, frames: unit.frames,
                                             seconds: Date().timeIntervalSince(started), iterations: steps.count,
-                                            firstLoss: steps.first?.total ?? 0, lastLoss: steps.last?.total ?? 0)
+                                            firstLoss: steps.first?.total ?? 0, lastLoss: steps.last?.total ?? 0,
+                                            keptIteration: result.keptIteration, pretrainedValidation: result.pretrainedValidation,
+                                            keptValidation: result.keptValidation)
         try summary.write(to: folder.unitSummary(unit: unit.index))
         // Written last, atomically: its presence marks the unit done.
         try Checkpoint.save(model.graph.parameters, metadata: ["model": options.model, "scenes": unit.scenes.map(String.init).joined(separator: ",")],

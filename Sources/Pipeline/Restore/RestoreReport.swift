@@ -45,15 +45,19 @@ struct RestoreReport {
 
         body.append("<h2>Scenes</h2>")
         body.append("<table><thead><tr><th>scene</th><th>first frame</th><th>frames</th><th>start</th><th>end</th>"
-                    + "<th>unit</th><th>adaptation s</th><th>loss first → last</th></tr></thead><tbody>")
+                    + "<th>unit</th><th>adaptation s</th><th>loss first → last</th><th>held-out loss pretrained → kept (iteration)</th></tr></thead><tbody>")
         for scene in scenes {
             let unit = unitOfScene[scene.index]
             let summary = unit.flatMap { summaries[$0.index] }
-            let cells = [String(scene.index + 1), String(scene.firstFrame), String(scene.frameCount),
+            let heldOut = summary.flatMap { summary in
+                summary.keptIteration.map { String(format: "%.4f → %.4f (%d)", summary.pretrainedValidation ?? 0, summary.keptValidation ?? 0, $0) }
+            }
+            let cells: [String] = [String(scene.index + 1), String(scene.firstFrame), String(scene.frameCount),
                          SceneList.timecode(scene.startTime), SceneList.timecode(scene.endTime),
                          unit.map { String($0.index + 1) } ?? "–",
                          summary.map { String(format: "%.1f", $0.seconds) } ?? "–",
-                         summary.map { String(format: "%.4f → %.4f", $0.firstLoss, $0.lastLoss) } ?? "–"]
+                         summary.map { String(format: "%.4f → %.4f", $0.firstLoss, $0.lastLoss) } ?? "–",
+                         heldOut ?? "–"]
             body.append("<tr>" + cells.map { "<td>\(e($0))</td>" }.joined() + "</tr>")
         }
         body.append("</tbody></table>")
