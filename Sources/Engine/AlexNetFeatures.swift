@@ -1,8 +1,10 @@
+import Foundation
+
 /// torchvision's AlexNet `features` as LPIPS uses them: five convolutions with ReLU (fused),
 /// max pooling 3/2 after the first two, and the outputs of the five ReLUs as the graph's
 /// outputs ("taps"). The input is LPIPS-scaled RGB: `LPIPSScaling` runs first, inside the graph.
 /// Parameter names follow assets/lpips/alexnet.safetensors (alexnet.conv1.weight, ...).
-enum AlexNetFeatures {
+public enum AlexNetFeatures {
     struct Stage {
         let outputChannels: Int
         let kernel: Int
@@ -20,15 +22,16 @@ enum AlexNetFeatures {
     ]
 
     /// Channels of the five taps.
-    static var tapChannels: [Int] { stages.map(\.outputChannels) }
+    public static var tapChannels: [Int] { stages.map(\.outputChannels) }
 
-    /// A graph from RGB in [0, 1] to the five taps, every parameter frozen.
-    static func makeGraph() -> Graph {
+    /// A graph from RGB in [0, 1] to the taps of the first `stageCount` stages (all five by
+    /// default), every parameter frozen.
+    static func makeGraph(stageCount: Int = stages.count) -> Graph {
         let graph = Graph()
         var blob = graph.add(LPIPSScaling(), name: "scaling", graph.addInput("rgb"))
         var channels = 3
         var taps: [Int] = []
-        for (index, stage) in stages.enumerated() {
+        for (index, stage) in stages.prefix(stageCount).enumerated() {
             if stage.poolsBefore {
                 blob = graph.add(Pooling(.max, kernel: 3, stride: 2), name: "pool\(index)", blob)
             }
@@ -45,6 +48,18 @@ enum AlexNetFeatures {
         }
         graph.outputBlobs = taps
         for parameter in graph.parameters { parameter.isTrainable = false }
+        return graph
+    }
+
+    /// The first `stageCount` stages with the weights of an LPIPS file (LPIPS.load's), frozen:
+    /// a fixed, established image encoder for uses other than LPIPS itself.
+    public static func load(from path: String, stageCount: Int) throws -> Graph {
+        precondition((1...stages.count).contains(stageCount), "AlexNet has \(stages.count) stages")
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw EngineError("\(path): LPIPS weights are missing; run scripts/setup.sh (or scripts/fetch-lpips.sh)")
+        }
+        let graph = makeGraph(stageCount: stageCount)
+        try Checkpoint.load(path, into: graph.parameters)
         return graph
     }
 }

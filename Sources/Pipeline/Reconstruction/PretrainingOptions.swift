@@ -21,8 +21,7 @@ public struct PretrainingOptions: Codable, Equatable, Sendable {
 
     /// The learning rate at `step` (0-based).
     func learningRate(at step: Int) -> Float {
-        let progress = Float(step) / Float(max(1, steps - 1))
-        return learningRate * (0.1 + 0.9 * 0.5 * (1 + cos(Float.pi * progress)))
+        CosineDecay.learningRate(peak: learningRate, step: step, steps: steps)
     }
 
     /// The same run apart from its length.
