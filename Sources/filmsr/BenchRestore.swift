@@ -27,32 +27,15 @@ struct BenchRestore: ParsableCommand {
 
     func run() throws {
         BLASRuntime.setThreadCount(restore.threads)
-        let chosen = try granularities.split(separator: ",").map { try AdaptationGranularity(argument: String($0)) }
-        let options = try restore.restoreOptions(granularity: .scene)
-        let report = try RestoreBenchmark.run(input: input, reference: reference, options: options, granularities: chosen,
+        let settings = try granularities.split(separator: ",").map { name in
+            RestoreBenchmark.Setting(String(name), try restore.restoreOptions(granularity: try AdaptationGranularity(argument: String(name))))
+        }
+        let report = try RestoreBenchmark.run(input: input, reference: reference, settings: settings,
                                               resources: restore.resources(), folder: work) { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
         if json {
             try printJSON(report)
-            return
-        }
-        print("\(input) against \(reference): PSNR (dB) / SSIM / LPIPS per scene")
-        let header = "scene  frames" + report.variants.map { "  " + $0.name.padding(toLength: 22, withPad: " ", startingAt: 0) }.joined()
-        print(header)
-        func cells(_ summaries: [VideoComparison.Summary]) -> String {
-            summaries.map { String(format: "  %6.2f / %.4f / %.4f", $0.psnr, $0.ssim, $0.lpips) }.joined()
-        }
-        for scene in report.scenes {
-            print(String(format: "%5d  %6d", scene.index + 1, scene.frameCount) + cells(report.variants.map { $0.scenes[scene.index] }))
-        }
-        print(" mean        " + cells(report.variants.map(\.meanOverScenes)))
-        let baseline = report.variants[0].meanOverScenes
-        for variant in report.variants.dropFirst() {
-            let mean = variant.meanOverScenes
-            print(variant.name.padding(toLength: 6, withPad: " ", startingAt: 0)
-                  + String(format: " vs baseline: %+.2f dB, SSIM %+.4f, LPIPS %+.4f; %d adaptation units, %.1f s adapting (%.1f s per scene), %.3f s per frame rendering (baseline %.3f)",
-                           mean.psnr - baseline.psnr, mean.ssim - baseline.ssim, mean.lpips - baseline.lpips, variant.units,
-                           variant.adaptationSeconds, variant.adaptationSeconds / Double(max(1, report.scenes.count)),
-                           variant.renderSecondsPerFrame, report.variants[0].renderSecondsPerFrame))
+        } else {
+            BenchmarkTable.print(report)
         }
     }
 }

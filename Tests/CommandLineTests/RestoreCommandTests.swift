@@ -83,7 +83,10 @@ final class RestoreCommandTests: CommandLineTestCase {
         let folder = try temporaryDirectory()
         let branch = try makeBranch(in: folder)
         let output = folder + "/restored.mkv", work = output + ".work"
-        let result = try filmsr(["restore", sample("reel_old.mp4"), output, "--reconstruction", branch] + quick + ["--dump", "0", "30", "1.5s"])
+        // No held-out frames: the stop rule could keep the pretrained weights, and this test needs
+        // adapted ones that differ from the baseline.
+        let result = try filmsr(["restore", sample("reel_old.mp4"), output, "--reconstruction", branch] + quick
+                                + ["--held-out", "0", "--dump", "0", "30", "1.5s"])
         XCTAssertEqual(result.status, 0, result.errors)
         // 1.5 s into the 24 fps reel is frame 36.
         let sizes = ["lr": (192, 144), "baseline": (768, 576), "adapted": (768, 576), "weightmap": (768, 576), "side-by-side": (3 * 768, 576)]
@@ -112,6 +115,36 @@ final class RestoreCommandTests: CommandLineTestCase {
         let links = expression.matches(in: html, range: NSRange(html.startIndex..., in: html)).map { String(html[Range($0.range(at: 1), in: html)!]) }
         XCTAssertEqual(links.filter { $0.hasSuffix(".side-by-side.png") }.count, 6, "each dumped frame shown (and linked)")
         for link in links { XCTAssertTrue(FileManager.default.fileExists(atPath: work + "/" + link), "report links a missing file: \(link)") }
+    }
+
+    /// The ablation on 12 frames of the reel and of its clean reference: one row per variant with
+    /// every metric, the baseline first, and the cost of each.
+    func testAblationBenchmarkMeasuresEveryVariant() throws {
+        let folder = try temporaryDirectory()
+        let branch = try makeBranch(in: folder)
+        for (name, source) in [("old", "reel_old.mp4"), ("clean", "reel_clean.mp4")] {
+            let cut = try execute("/usr/bin/ffmpeg", ["-v", "error", "-i", sample(source), "-frames:v", "12", "-an", "-c:v", "ffv1", folder + "/\(name).mkv"])
+            XCTAssertEqual(cut.status, 0, cut.errors)
+        }
+        let result = try filmsr(["bench-ablation", folder + "/old.mkv", folder + "/clean.mkv", "--work", folder + "/bench", "--json",
+                                 "--reconstruction", branch, "--variants", "lway,neighbour"] + quick.filter { $0 != "--codec" && $0 != "ffv1" })
+        XCTAssertEqual(result.status, 0, result.errors)
+        let report = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as! [String: Any]
+        let variants = report["variants"] as! [[String: Any]]
+        XCTAssertEqual(variants.map { $0["name"] as! String }, ["baseline", "lway", "neighbour"])
+        func number(_ dictionary: [String: Any], _ key: String) -> Double { (dictionary[key] as! NSNumber).doubleValue }
+        for variant in variants {
+            let mean = variant["meanOverScenes"] as! [String: Any]
+            XCTAssertEqual(number(mean, "frames"), 12)
+            XCTAssertTrue((15...60).contains(number(mean, "psnr")), "\(variant)")
+            XCTAssertTrue((0...1).contains(number(mean, "ssim")) && (0...1).contains(number(mean, "lpips")), "\(variant)")
+            XCTAssertTrue((1...30).contains(number(mean, "niqe")), "\(variant)")
+        }
+        XCTAssertEqual(number(variants[0], "adaptationSeconds"), 0)
+        XCTAssertGreaterThan(number(variants[1], "adaptationSeconds"), 0)
+        let usage = try filmsr(["bench-ablation", "--variants", "lway,magic"])
+        XCTAssertNotEqual(usage.status, 0)
+        XCTAssertTrue(usage.errors.contains("magic is not one of lway, neighbour"), usage.errors)
     }
 
     /// A picture's (or a video frame's) pixels as 8-bit RGB, decoded by ffmpeg.

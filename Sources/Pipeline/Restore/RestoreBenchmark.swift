@@ -2,12 +2,22 @@ import Engine
 import Foundation
 import Media
 
-/// Restores a film that has a clean reference, the unadapted way and with each adaptation
-/// granularity, and measures all of them against the reference scene by scene: what the
-/// adaptation gains and what it costs, measured in one run on one machine.
+/// Restores a film that has a clean reference, the unadapted way and with each variant of the
+/// restore options (granularities, adaptation settings), and measures all of them against the
+/// reference scene by scene: what each gains and what it costs, measured in one run on one machine.
 public enum RestoreBenchmark {
+    /// Restore options under a name for the table.
+    public struct Setting: Sendable {
+        public var name: String
+        public var options: RestoreOptions
+        public init(_ name: String, _ options: RestoreOptions) {
+            self.name = name
+            self.options = options
+        }
+    }
+
     public struct Variant: Codable, Sendable {
-        /// "baseline" (unadapted) or a granularity.
+        /// "baseline" (unadapted) or the setting's name.
         public var name: String
         public var units: Int
         public var adaptationSeconds: Double
@@ -26,55 +36,41 @@ public enum RestoreBenchmark {
 
     /// Work goes into `folder` (emptied first): the restored files and their work folders,
     /// FFV1 so that what is measured is what the network made.
-    public static func run(input: String, reference: String, options: RestoreOptions, granularities: [AdaptationGranularity],
+    public static func run(input: String, reference: String, settings: [Setting],
                            resources: RestoreJob.Resources, folder: String, report: (String) -> Void = { _ in }) throws -> Report {
+        guard let first = settings.first else { throw PipelineError("nothing to compare: no restore setting given") }
         try? FileManager.default.removeItem(atPath: folder)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let lpips = try LPIPS.load(from: resources.lpipsWeights)
+        let lpips = try LPIPS.load(from: resources.lpipsWeights), niqe = try NIQE()
         var resources = resources
         resources.transcode.encoder = EncoderSettings(codec: .ffv1)
 
         var restored: [(name: String, file: String, units: Int, adaptation: Double, render: Double)] = []
         var scenes: [Scene] = []
-        for granularity in granularities {
-            var variant = options
-            variant.granularity = granularity
-            let file = (folder as NSString).appendingPathComponent("\(granularity.rawValue).mkv")
+        for setting in settings {
+            let file = (folder as NSString).appendingPathComponent("\(setting.name).mkv")
             resources.workFolder = file + ".work"
-            let summary = try RestoreJob.run(input: input, output: file, options: variant, resources: resources, report: report)
+            report("\(setting.name):")
+            let summary = try RestoreJob.run(input: input, output: file, options: setting.options, resources: resources, report: report)
             scenes = summary.scenes
-            restored.append((granularity.rawValue, file, summary.units.count, summary.adaptationSeconds.reduce(0) { $0 + ($1 ?? 0) },
+            restored.append((setting.name, file, summary.units.count, summary.adaptationSeconds.reduce(0) { $0 + ($1 ?? 0) },
                              summary.renderSeconds))
         }
         let baseline = (folder as NSString).appendingPathComponent("baseline.mkv")
         let started = Date()
         try UpscaleJob.run(input: input, output: baseline,
-                           options: UpscaleJob.Options(model: options.model, modelsDirectory: resources.modelsDirectory,
-                                                       tileSize: options.tileSize, transcode: resources.transcode))
+                           options: UpscaleJob.Options(model: first.options.model, modelsDirectory: resources.modelsDirectory,
+                                                       tileSize: first.options.tileSize, transcode: resources.transcode))
         restored.insert(("baseline", baseline, 0, 0, Date().timeIntervalSince(started)), at: 0)
 
         let frameCount = scenes.last.map { $0.lastFrame + 1 } ?? 0
         let variants = try restored.map { item -> Variant in
-            let qualities = try VideoComparison.compare(item.file, reference: reference, lpips: lpips)
+            let qualities = try VideoComparison.compare(item.file, reference: reference, lpips: lpips, niqe: niqe)
             let perScene = scenes.map { VideoComparison.Summary(qualities[$0.firstFrame...$0.lastFrame]) }
-            let mean = VideoComparison.Summary(frames: frameCount, psnr: perScene.map(\.psnr).mean, ssim: perScene.map(\.ssim).mean,
-                                               lpips: perScene.map(\.lpips).mean)
+            let mean = VideoComparison.Summary(meanOf: perScene)
             return Variant(name: item.name, units: item.units, adaptationSeconds: item.adaptation,
                            renderSecondsPerFrame: item.render / Double(max(1, frameCount)), scenes: perScene, meanOverScenes: mean)
         }
         return Report(input: input, reference: reference, scenes: scenes, variants: variants)
     }
-}
-
-extension VideoComparison.Summary {
-    init(frames: Int, psnr: Double, ssim: Double, lpips: Double) {
-        self.frames = frames
-        self.psnr = psnr
-        self.ssim = ssim
-        self.lpips = lpips
-    }
-}
-
-extension Array where Element == Double {
-    var mean: Double { isEmpty ? 0 : reduce(0, +) / Double(count) }
 }

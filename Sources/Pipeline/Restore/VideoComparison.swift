@@ -3,7 +3,8 @@ import Foundation
 import Media
 
 /// Quality of each frame of a restored video against a clean reference of the same size:
-/// PSNR (RGB), SSIM (luma) and LPIPS (AlexNet). Both files are decoded in step, one frame at
+/// PSNR (RGB), SSIM (luma) and LPIPS (AlexNet), and NIQE of the frame alone (no reference;
+/// lower is more natural). Both files are decoded in step, one frame at
 /// a time, so memory does not grow with length.
 public enum VideoComparison {
     public struct FrameQuality: Codable, Sendable {
@@ -11,6 +12,7 @@ public enum VideoComparison {
         public var psnr: Double
         public var ssim: Double
         public var lpips: Double
+        public var niqe: Double
     }
 
     public struct Summary: Codable, Sendable {
@@ -18,6 +20,7 @@ public enum VideoComparison {
         public var psnr: Double
         public var ssim: Double
         public var lpips: Double
+        public var niqe: Double
 
         /// Means over `qualities`.
         public init(_ qualities: ArraySlice<FrameQuality>) {
@@ -26,10 +29,21 @@ public enum VideoComparison {
             psnr = qualities.reduce(0) { $0 + $1.psnr } / count
             ssim = qualities.reduce(0) { $0 + $1.ssim } / count
             lpips = qualities.reduce(0) { $0 + $1.lpips } / count
+            niqe = qualities.reduce(0) { $0 + $1.niqe } / count
+        }
+
+        /// Means of several summaries (each counted once, whatever its length).
+        public init(meanOf summaries: [Summary]) {
+            frames = summaries.reduce(0) { $0 + $1.frames }
+            let count = Double(max(1, summaries.count))
+            psnr = summaries.reduce(0) { $0 + $1.psnr } / count
+            ssim = summaries.reduce(0) { $0 + $1.ssim } / count
+            lpips = summaries.reduce(0) { $0 + $1.lpips } / count
+            niqe = summaries.reduce(0) { $0 + $1.niqe } / count
         }
     }
 
-    public static func compare(_ candidate: String, reference: String, lpips: LPIPS) throws -> [FrameQuality] {
+    public static func compare(_ candidate: String, reference: String, lpips: LPIPS, niqe: NIQE) throws -> [FrameQuality] {
         let candidateFrames = try VideoFrameReader(path: candidate), referenceFrames = try VideoFrameReader(path: reference)
         var qualities: [FrameQuality] = []
         while let restored = try candidateFrames.next() {
@@ -41,7 +55,7 @@ public enum VideoComparison {
             }
             let output = Tensor(restored.image), target = Tensor(clean.image)
             qualities.append(FrameQuality(frame: restored.index, psnr: Metrics.psnr(output, target), ssim: Metrics.ssim(output, target),
-                                          lpips: try lpips.distances(output, target)[0]))
+                                          lpips: try lpips.distances(output, target)[0], niqe: try niqe.score(output)))
         }
         if try referenceFrames.next() != nil { throw MediaError(reference, "has more frames than \(candidate) (\(qualities.count))") }
         return qualities
