@@ -24,4 +24,14 @@ extension BLASRuntime {
     public static func setThreadCount(_ count: Int) {
         if count > 0 { openblas_set_num_threads(Int32(count)) }
     }
+
+    /// Runs `body` with OpenBLAS's products on each calling thread: for work that splits itself
+    /// between threads, where each thread's small products would lose more to OpenBLAS's own
+    /// hand-offs than they gain.
+    static func withProductsOnCallingThread(_ body: () -> Void) {
+        let threads = threadCount
+        if threads > 1 { openblas_set_num_threads(1) }
+        body()
+        if threads > 1 { openblas_set_num_threads(Int32(threads)) }
+    }
 }

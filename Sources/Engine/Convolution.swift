@@ -6,12 +6,12 @@ import COpenBLAS
 /// Forward unfolds bands of output rows with im2col and multiplies them by the weights with
 /// one sgemm per band, writing straight into the output planes. Backward recomputes the same
 /// bands rather than keeping them, so memory stays bounded by one band.
-public final class Convolution: Layer, WorkspaceUser {
+public final class Convolution: Layer, WorkspaceUser, AbsorbsNextLayer {
     public let inputChannels: Int
     public let outputChannels: Int
     public let geometry: ConvolutionGeometry
     public let activation: Activation
-    /// Winograd F(2x2, 3x3) for the forward pass where the geometry allows; im2col otherwise.
+    /// Winograd F(4x4, 3x3) for the forward pass where the geometry allows; im2col otherwise.
     public var allowsWinograd = true
     public let weight: Parameter
     public let bias: Parameter?
@@ -50,33 +50,40 @@ public final class Convolution: Layer, WorkspaceUser {
     private func scratchBuffer(_ count: Int) -> UnsafeMutablePointer<Float> { workspace.buffer(1, count: count) }
 
     public func forward(_ inputs: [Tensor], _ outputs: [Tensor]) {
-        let input = inputs[0], output = outputs[0]
+        forward(inputs[0], into: outputs[0], preluSlopes: nil)
+    }
+
+    func canAbsorb(_ next: Layer) -> Bool {
+        (next as? PReLU)?.slope.shape.channels == outputChannels
+    }
+
+    /// Convolution then PReLU, the PReLU applied in the convolution's epilogue.
+    func forward(_ inputs: [Tensor], absorbing next: Layer, _ outputs: [Tensor]) {
+        forward(inputs[0], into: outputs[0], preluSlopes: (next as! PReLU).slope.value.data)
+    }
+
+    private func forward(_ input: Tensor, into output: Tensor, preluSlopes: UnsafePointer<Float>?) {
         for n in 0..<input.shape.batch {
             forwardItem(input.plane(n, 0), height: input.shape.height, width: input.shape.width,
-                        weights: weight.value.data, into: output.plane(n, 0))
+                        weights: weight.value.data, into: output.plane(n, 0), preluSlopes: preluSlopes)
         }
     }
 
-    /// One batch item: `target` (out x oh x ow) = activation(weights * unfold(source) + bias).
+    /// One batch item: `target` (out x oh x ow) = activation(weights * unfold(source) + bias),
+    /// followed by a PReLU with `preluSlopes` where given (inference fuses it here).
     func forwardItem(_ source: UnsafePointer<Float>, height: Int, width: Int, weights: UnsafePointer<Float>,
-                     into target: UnsafeMutablePointer<Float>) {
+                     into target: UnsafeMutablePointer<Float>, preluSlopes: UnsafePointer<Float>? = nil) {
         let outputHeight = geometry.outputHeight(height), outputWidth = geometry.outputWidth(width)
         let outputPlane = outputHeight * outputWidth
         let k = patchSize
+        let epilogue = ChannelEpilogue(bias: bias.map { UnsafePointer($0.value.data) }, activation: activation, preluSlopes: preluSlopes)
+        if allowsWinograd && Winograd.applies(to: geometry) {
+            forwardWinograd(source, height: height, width: width, weights: weights, epilogue: epilogue, into: target)
+            return
+        }
         if geometry.isPointwise {
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(outputChannels), Int32(outputPlane), Int32(k),
                         1, weights, Int32(k), source, Int32(outputPlane), 0, target, Int32(outputPlane))
-        } else if allowsWinograd && Winograd.applies(to: geometry) {
-            let filters = scratchBuffer(16 * outputChannels * inputChannels)
-            Winograd.transformFilters(weights, outputs: outputChannels, inputs: inputChannels, into: filters)
-            let band = Winograd.bandBlockRows(inputs: inputChannels, outputs: outputChannels, outputWidth: outputWidth, outputHeight: outputHeight)
-            let blocksX = (outputWidth + 1) / 2
-            let buffer = columnBuffer(16 * band * blocksX * (inputChannels + outputChannels))
-            for first in stride(from: 0, to: (outputHeight + 1) / 2, by: band) {
-                Winograd.forward(source, channels: inputChannels, height: height, width: width, geometry: geometry, u: filters,
-                                 outputs: outputChannels, blockRows: first..<min((outputHeight + 1) / 2, first + band),
-                                 workspace: buffer, into: target)
-            }
         } else {
             let band = bandRows(outputWidth: outputWidth, outputHeight: outputHeight)
             let columns = columnBuffer(k * band * outputWidth)
@@ -91,12 +98,34 @@ public final class Convolution: Layer, WorkspaceUser {
             }
         }
         for c in 0..<outputChannels {
-            let plane = target + c * outputPlane
-            if let bias {
-                let b = bias.value.data[c]
-                for i in 0..<outputPlane { plane[i] += b }
+            epilogue.store(target + c * outputPlane, to: target + c * outputPlane, count: outputPlane, channel: c)
+        }
+    }
+
+    /// The Winograd forward pass: each thread takes a contiguous share of the block rows and
+    /// runs it band by band (transforms and single-threaded sgemms), so that a band's transformed
+    /// input and products stay in that core's cache between the three steps.
+    private func forwardWinograd(_ source: UnsafePointer<Float>, height: Int, width: Int, weights: UnsafePointer<Float>,
+                                 epilogue: ChannelEpilogue, into target: UnsafeMutablePointer<Float>) {
+        let outputHeight = geometry.outputHeight(height), outputWidth = geometry.outputWidth(width)
+        let filters = scratchBuffer(Winograd.positions * outputChannels * inputChannels)
+        Winograd.transformFilters(weights, outputs: outputChannels, inputs: inputChannels, into: filters)
+        let blocksX = Winograd.blocksAcross(outputWidth: outputWidth)
+        let blocksDown = (outputHeight + Winograd.outputBlock - 1) / Winograd.outputBlock
+        let workers = max(1, min(BLASRuntime.threadCount, blocksDown))
+        let band = Winograd.bandBlockRows(inputs: inputChannels, outputs: outputChannels, blocksAcross: blocksX,
+                                          blocksDown: (blocksDown + workers - 1) / workers)
+        let share = Winograd.workspaceSize(blocks: band * blocksX, inputs: inputChannels, outputs: outputChannels)
+        let buffer = columnBuffer(workers * share)
+        let geometry = geometry, inputs = inputChannels, outputs = outputChannels
+        BLASRuntime.withProductsOnCallingThread {
+            ParallelLoop.indexedChunks(blocksDown, workers: workers) { worker, rows in
+                for first in stride(from: rows.lowerBound, to: rows.upperBound, by: band) {
+                    Winograd.forward(source, channels: inputs, height: height, width: width, geometry: geometry, u: filters,
+                                     outputs: outputs, blockRows: first..<min(rows.upperBound, first + band), epilogue: epilogue,
+                                     workspace: buffer + worker * share, into: target)
+                }
             }
-            activation.apply(to: plane, count: outputPlane)
         }
     }
 

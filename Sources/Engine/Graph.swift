@@ -76,25 +76,28 @@ public final class Graph {
         trainingPass = training
         activations = [Tensor?](repeating: nil, count: blobNames.count)
         for (blob, tensor) in zip(inputBlobs, inputs) { activations[blob] = tensor }
-        // Last reader of each blob, so inference can release it early.
-        var lastUse = [Int](repeating: -1, count: blobNames.count)
-        for (index, node) in nodes.enumerated() { for blob in node.inputs { lastUse[blob] = index } }
-        for blob in outputBlobs + inputBlobs { lastUse[blob] = Int.max }
-
-        for (index, node) in nodes.enumerated() {
+        let lastUse = lastReaders()
+        for step in training ? nodes.indices.map({ [$0] }) : inferenceSteps(lastUse: lastUse) {
+            let node = nodes[step[0]]
             let inputTensors = try node.inputs.map { blob -> Tensor in
                 guard let tensor = activations[blob] else { throw EngineError("\(node.name): input '\(blobNames[blob])' is never computed") }
                 return tensor
             }
-            let shapes: [Shape]
-            do { shapes = try node.layer.outputShapes(for: inputTensors.map(\.shape)) } catch {
-                throw EngineError("\(node.name) (\(node.layer.kind)): \(error)")
+            var shapes = inputTensors.map(\.shape)
+            for index in step {
+                do { shapes = try nodes[index].layer.outputShapes(for: shapes) } catch {
+                    throw EngineError("\(nodes[index].name) (\(nodes[index].layer.kind)): \(error)")
+                }
             }
             let outputTensors = shapes.map { pool.take($0) }
-            node.layer.forward(inputTensors, outputTensors)
-            for (blob, tensor) in zip(node.outputs, outputTensors) { activations[blob] = tensor }
+            if step.count == 2, let fusing = node.layer as? AbsorbsNextLayer {
+                fusing.forward(inputTensors, absorbing: nodes[step[1]].layer, outputTensors)
+            } else {
+                node.layer.forward(inputTensors, outputTensors)
+            }
+            for (blob, tensor) in zip(nodes[step[step.count - 1]].outputs, outputTensors) { activations[blob] = tensor }
             if !training {
-                for blob in Set(node.inputs) where lastUse[blob] == index { release(blob) }
+                for blob in Set(node.inputs) where lastUse[blob] == step[0] { release(blob) }
             }
         }
         let results = try outputBlobs.map { blob -> Tensor in
@@ -106,6 +109,38 @@ public final class Graph {
             for blob in outputBlobs { activations[blob] = nil }
         }
         return results
+    }
+
+    /// Index of the last node reading each blob (Int.max for the graph's inputs and outputs),
+    /// so that inference can release a blob as soon as it has been read for the last time.
+    private func lastReaders() -> [Int] {
+        var lastUse = [Int](repeating: -1, count: blobNames.count)
+        for (index, node) in nodes.enumerated() { for blob in node.inputs { lastUse[blob] = index } }
+        for blob in outputBlobs + inputBlobs { lastUse[blob] = Int.max }
+        return lastUse
+    }
+
+    /// The nodes as inference runs them: alone, or in pairs where a layer absorbs the next one
+    /// (`AbsorbsNextLayer`) because that one alone reads its single output, which is not an
+    /// output of the graph.
+    func inferenceSteps() -> [[Int]] { inferenceSteps(lastUse: lastReaders()) }
+
+    private func inferenceSteps(lastUse: [Int]) -> [[Int]] {
+        var steps: [[Int]] = []
+        var index = 0
+        while index < nodes.count {
+            let node = nodes[index]
+            if index + 1 < nodes.count, let fusing = node.layer as? AbsorbsNextLayer, node.outputs.count == 1,
+               nodes[index + 1].inputs == node.outputs, lastUse[node.outputs[0]] == index + 1,
+               fusing.canAbsorb(nodes[index + 1].layer) {
+                steps.append([index, index + 1])
+                index += 2
+            } else {
+                steps.append([index])
+                index += 1
+            }
+        }
+        return steps
     }
 
     /// Back-propagates the gradients of the loss with respect to the outputs of the last

@@ -67,3 +67,47 @@ final class GraphTests: XCTestCase {
         XCTAssertEqual(parameters[0].value.values, frozenBefore)
     }
 }
+
+extension GraphTests {
+    /// A graph where inference fuses each convolution with the PReLU after it, and where it must
+    /// not (the convolution's output is read twice, or is the graph's output).
+    private func convolutionPReLUGraph(_ generator: inout SeededGenerator) -> Graph {
+        let graph = Graph()
+        let x = graph.addInput("x")
+        func conv(_ name: String, _ input: Int, inputs: Int, outputs: Int, kernel: Int) -> Int {
+            let layer = Convolution(name: name, inputChannels: inputs, outputChannels: outputs, geometry: ConvolutionGeometry(kernel: kernel, padding: kernel / 2))
+            for parameter in layer.parameters { parameter.value.copy(from: randomTensor(parameter.shape, &generator)) }
+            return graph.add(layer, name: name, input)
+        }
+        func prelu(_ name: String, _ input: Int, channels: Int) -> Int {
+            let layer = PReLU(name: name, channels: channels)
+            layer.slope.value.copy(from: randomTensor(layer.slope.shape, &generator))
+            return graph.add(layer, name: name, input)
+        }
+        let winograd = prelu("act1", conv("first", x, inputs: 3, outputs: 6, kernel: 3), channels: 6)
+        let pointwise = prelu("act2", conv("second", winograd, inputs: 6, outputs: 6, kernel: 1), channels: 6)
+        let shared = conv("third", pointwise, inputs: 6, outputs: 6, kernel: 5)
+        let joined = graph.add(Concat(), name: "join", prelu("act3", shared, channels: 6), shared)
+        let last = conv("last", joined, inputs: 12, outputs: 4, kernel: 3)
+        graph.outputBlobs = [last, prelu("act4", last, channels: 4)]
+        return graph
+    }
+
+    func testInferenceFusesPReLUIntoTheConvolutionWithoutChangingTheResult() throws {
+        var generator = SeededGenerator(seed: 31)
+        let graph = convolutionPReLUGraph(&generator)
+        let steps = graph.inferenceSteps().map { $0.map { graph.nodes[$0].name } }
+        XCTAssertEqual(steps, [["first", "act1"], ["second", "act2"], ["third"], ["act3"], ["join"], ["last"], ["act4"]])
+        let input = randomTensor(Shape(2, 3, 11, 13), &generator)
+        // Training keeps every layer apart: the reference.
+        let separate = try graph.forward([input], training: true).map { $0.copy() }
+        let fused = try graph.forward([input])
+        for (a, b) in zip(fused, separate) {
+            XCTAssertEqual(a.shape, b.shape)
+            let scale = b.values.map(abs).max()!
+            for (x, y) in zip(a.values, b.values) { XCTAssertEqual(x, y, accuracy: 1e-6 * scale) }
+        }
+        // The same again: fused inference is repeatable.
+        XCTAssertEqual(try graph.forward([input]).map(\.values), fused.map(\.values))
+    }
+}
