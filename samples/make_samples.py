@@ -2,7 +2,7 @@
 """Deterministic generator for the FilmSR sample clips (see samples/README.md).
 
 Needs: Python 3, numpy, the ffmpeg/ffprobe command-line tools, and the Debian photo
-packages lomiri-wallpapers-16.04 and mate-backgrounds (natural photographs, CC0/CC-BY/GPL-2+).
+packages lomiri-wallpapers-16.04 and mate-backgrounds (natural photographs, CC0/CC-BY/CC-BY-SA/GPL-2+).
 
     python3 samples/make_samples.py [--out DIR] [--seed N] [--install-photos]
 
@@ -30,8 +30,8 @@ PHOTO_PACKAGES = ["lomiri-wallpapers-16.04", "mate-backgrounds"]
 # --------------------------------------------------------------------------------------------
 # Source photographs. Every photo used is listed with its licence as given in
 # /usr/share/doc/<package>/copyright. One licence family per output file (CC0/CC-BY for the
-# reels and the DVD clip, GPL-2+ for the flicker clip and the stills), so that no output
-# mixes share-alike/copyleft terms.
+# reel and the DVD clip, CC-BY-SA for the tape pair, GPL-2+ for the flicker clip and the
+# stills), so that no output mixes share-alike/copyleft terms.
 # --------------------------------------------------------------------------------------------
 PHOTOS = {
     "aitzgorri": dict(path=f"{BG}/aitzgorri_by_Aitzol_Berasategi.jpg", package="lomiri-wallpapers-16.04",
@@ -56,6 +56,15 @@ PHOTOS = {
                         author="Timothy Schellhase (2005), Lapo Calamandrei (2008)", year=2008, licence="GPL-2+"),
     "raindrops": dict(path=f"{BG}/mate/nature/RainDrops.jpg", package="mate-backgrounds",
                       author='"blackcombwhistler07"', year=2008, licence="GPL-2+"),
+    # tape_clean/tape_old: four photos the reel does not use, all CC-BY-SA-4.0.
+    "dragonfly": dict(path=f"{BG}/Dragonfly_by_Bolly.jpg", package="lomiri-wallpapers-16.04",
+                      author='"Bolly"', year=2018, licence="CC-BY-SA-4.0"),
+    "greentock": dict(path=f"{BG}/greentock_by_Peter_Nerlich.jpg", package="lomiri-wallpapers-16.04",
+                      author="Peter Nerlich", year=2018, licence="CC-BY-SA-4.0"),
+    "bridge": dict(path=f"{BG}/Bridge_by_Sander_Klootwijk.jpg", package="lomiri-wallpapers-16.04",
+                   author="Sander Klootwijk", year=2018, licence="CC-BY-SA-4.0"),
+    "free": dict(path=f"{BG}/free_by_Peter_Nerlich.jpg", package="lomiri-wallpapers-16.04",
+                 author="Peter Nerlich", year=2018, licence="CC-BY-SA-4.0"),
 }
 
 # --------------------------------------------------------------------------------------------
@@ -71,6 +80,17 @@ REEL = dict(
         dict(photo="picture_0b", frames=24, move="diagonal-pan", start=(500, 380, 900), end=(780, 500, 900)),
         dict(photo="picosdeeuropa", frames=30, move="zoom-out", start=(820, 640, 850), end=(816, 612, 1450)),
         dict(photo="seeding", frames=18, move="pan-left-tilt-up", start=(1350, 780, 1400), end=(1150, 740, 1400)),
+    ],
+)
+
+# A second ground-truth pair with another look: film seen through an analogue video transfer.
+TAPE = dict(
+    width=768, height=576, fps=(24, 1), scale=4,
+    scenes=[  # 86 frames = 3.583 s; moves unlike the reel's
+        dict(photo="dragonfly", frames=22, move="zoom-in-tilt-up", start=(1100, 760, 1500), end=(1150, 680, 1000)),
+        dict(photo="greentock", frames=18, move="pan-right", start=(700, 560, 900), end=(900, 520, 900)),
+        dict(photo="bridge", frames=26, move="tilt-down-zoom-out", start=(1300, 520, 850), end=(1200, 820, 1000)),
+        dict(photo="free", frames=20, move="zoom-out-tilt-up", start=(660, 700, 800), end=(700, 600, 1200)),
     ],
 )
 
@@ -113,6 +133,19 @@ FLICKER_DEGRADE = dict(
     scratches=None,
 )
 
+# Analogue-video-transfer degradation of tape_old.mp4 (192x144 LR domain, [0,1] RGB). No grain,
+# dust, scratches, flicker or fading: softness, a sharpening halo, chroma bleed, noise, one codec.
+TAPE_DEGRADE = dict(
+    downscale="antialiased bicubic (Catmull-Rom, a=-0.5), 4x, on the uint8 clean frames",
+    optical_blur_sigma_px=1.1,
+    sharpening=dict(kind="unsharp mask on luma Y (BT.601), Y + amount * (Y - gaussian(Y, sigma))",
+                    sigma_px=1.5, amount=1.0),
+    chroma_bleed=dict(kind="Cb and Cr (BT.601) blurred horizontally with a Gaussian", sigma_px=2.5),
+    noise=dict(kind="Gaussian, independent per RGB channel and pixel, fresh every frame", sigma=2.5 / 255),
+    codec_chain=["libx264 crf 28 preset medium yuv420p"],
+    film_grain=False, dust=False, scratches=False, flicker=False, fading=False, geometric_jitter=False,
+)
+
 COLOUR_TAGS = ["-colorspace", "smpte170m", "-color_primaries", "smpte170m",
                "-color_trc", "smpte170m", "-color_range", "tv"]
 BITEXACT = ["-fflags", "+bitexact", "-flags:v", "+bitexact", "-flags:a", "+bitexact"]
@@ -121,6 +154,7 @@ AUDIO_RATE = 48000
 
 # Distinct random streams: rng(seed, STREAM, index) never collides between concerns.
 S_REEL_FLICKER, S_REEL_FRAME, S_REEL_SCRATCH, S_AUDIO, S_DVD_GRAIN, S_FLK_FLICKER, S_FLK_FRAME = range(1, 8)
+S_TAPE_FRAME, S_TAPE_AUDIO = 8, 9
 
 
 def rng_for(seed, stream, index=0):
@@ -258,6 +292,13 @@ def gaussian_blur(img, sigma):
     return out
 
 
+def blur_along(img, sigma, axis):
+    """Gaussian blur along one axis only (edge replication), as gaussian_blur does per axis."""
+    n = img.shape[axis]
+    idx, w = make_taps(np.arange(n, dtype=np.float64), 1.0, gaussian(sigma), int(np.ceil(3 * sigma)) + 0.5, n)
+    return apply_taps(img, axis, idx, w)
+
+
 def to_uint8(img):
     return np.rint(np.clip(img, 0.0, 1.0) * 255.0).astype(np.uint8)
 
@@ -300,6 +341,32 @@ def scene_starts(scenes):
 # ============================================================================================
 def luma(img):
     return 0.299 * img[..., 0] + 0.587 * img[..., 1] + 0.114 * img[..., 2]
+
+
+def rgb_to_ycbcr(img):
+    """BT.601, full range, unscaled: Y in [0,1], Cb and Cr in about [-0.5, 0.5]."""
+    y = luma(img)
+    return y, np.float32(0.564) * (img[..., 2] - y), np.float32(0.713) * (img[..., 0] - y)
+
+
+def ycbcr_to_rgb(y, cb, cr):
+    r = y + np.float32(1.402) * cr
+    b = y + np.float32(1.772) * cb
+    g = (y - np.float32(0.299) * r - np.float32(0.114) * b) / np.float32(0.587)
+    return np.stack([r, g, b], axis=-1)
+
+
+def tape_transfer(img, rng, p):
+    """Film through an analogue video chain: optical softness, the video processor's luma
+    sharpening (overshoot halos), chroma bandwidth loss (horizontal bleed), then noise."""
+    img = gaussian_blur(img, p["optical_blur_sigma_px"])
+    y, cb, cr = rgb_to_ycbcr(img)
+    s = p["sharpening"]
+    y = y + np.float32(s["amount"]) * (y - gaussian_blur(y, s["sigma_px"]))
+    cb = blur_along(cb, p["chroma_bleed"]["sigma_px"], 1)
+    cr = blur_along(cr, p["chroma_bleed"]["sigma_px"], 1)
+    img = ycbcr_to_rgb(y, cb, cr)
+    return img + np.float32(p["noise"]["sigma"]) * rng.standard_normal(img.shape, dtype=np.float32)
 
 
 def fade_colours(img, p):
@@ -405,10 +472,10 @@ def add_scratch(img, sc, local_frame):
 # ============================================================================================
 # Soundtrack
 # ============================================================================================
-def synth_soundtrack(n_samples, scene_start_s, mains_hz, shutter_hz, seed):
+def synth_soundtrack(n_samples, scene_start_s, mains_hz, shutter_hz, seed, stream=S_AUDIO):
     """Quiet mains hum + projector shutter clatter + a sine melody that changes per scene
     (new key and pan at every cut) + a little hiss. Returns int16 (n, 2)."""
-    rng = rng_for(seed, S_AUDIO, mains_hz)
+    rng = rng_for(seed, stream, mains_hz)
     sr = AUDIO_RATE
     t = np.arange(n_samples) / sr
     hum = (0.020 * np.sin(2 * np.pi * mains_hz * t) + 0.012 * np.sin(2 * np.pi * 2 * mains_hz * t + 0.3)
@@ -515,6 +582,24 @@ def encode_flicker(path, frames, fps):
                  "-g", "48", "-threads", "1"] + COLOUR_TAGS + BITEXACT + ["-movflags", "+faststart", path], frames)
 
 
+def encode_tape_clean(path, frames, fps, wav):
+    ffmpeg_pipe(raw_input_args(TAPE["width"], TAPE["height"], fps) +
+                ["-i", wav, "-map", "0:v", "-map", "1:a", "-vf", yuv_filter("yuv444p"),
+                 "-c:v", "libx264", "-preset", "slow", "-crf", str(TAPE_CLEAN_CRF), "-g", "48", "-threads", "1"]
+                + COLOUR_TAGS + ["-c:a", "aac", "-b:a", "128k", "-threads", "1"] + BITEXACT
+                + ["-movflags", "+faststart", path], frames)
+
+
+def encode_tape_old(path, frames, fps, wav):
+    """One lossy generation: the tape capture straight to H.264 at a low quality."""
+    w, h = TAPE["width"] // TAPE["scale"], TAPE["height"] // TAPE["scale"]
+    ffmpeg_pipe(raw_input_args(w, h, fps) +
+                ["-i", wav, "-map", "0:v", "-map", "1:a", "-vf", yuv_filter("yuv420p"),
+                 "-c:v", "libx264", "-preset", "medium", "-crf", str(TAPE_OLD_CRF), "-g", "48", "-threads", "1"]
+                + COLOUR_TAGS + ["-c:a", "aac", "-b:a", "96k", "-threads", "1"] + BITEXACT
+                + ["-movflags", "+faststart", path], frames)
+
+
 def encode_dvd(path, frames, wav):
     """DVD-Video-like MPEG-2 program stream: interlaced (field pictures coded with
     interlaced motion estimation/DCT), top field first, 4:3 display with 8:9 pixels, AC-3."""
@@ -535,6 +620,8 @@ def write_png(path, img):
 
 
 CLEAN_CRF = 12
+TAPE_CLEAN_CRF = 12
+TAPE_OLD_CRF = 28
 
 
 # ============================================================================================
@@ -580,6 +667,25 @@ def build_reel(seed):
                                              polarity="dark" if d["dark"] else "bright") for d in specks],
                                   scratches_x=[round(scr["x"][lf], 2) for scr in scratches]))
     return clean, old, per_frame, scratch_truth
+
+
+def build_tape(seed):
+    """Clean HR frames of the tape clip and their analogue-transfer LR counterparts."""
+    W, H, s = TAPE["width"], TAPE["height"], TAPE["scale"]
+    w, h = W // s, H // s
+    clean, old, per_frame = [], [], []
+    for si, (sc, start) in enumerate(zip(TAPE["scenes"], scene_starts(TAPE["scenes"]))):
+        photo = load_photo(sc["photo"])
+        check_rect_inside(sc, photo, W, W / H)
+        for lf in range(sc["frames"]):
+            f = start + lf
+            rect = camera_rect(sc, lf / (sc["frames"] - 1), W / H)
+            hr = to_uint8(render_rect(photo, rect, W, H))
+            clean.append(hr)
+            lr = resize(hr.astype(np.float32) / 255.0, w, h)
+            old.append(to_uint8(tape_transfer(lr, rng_for(seed, S_TAPE_FRAME, f), TAPE_DEGRADE)))
+            per_frame.append(dict(frame=f, scene=si, camera_rect=[round(v, 3) for v in rect]))
+    return clean, old, per_frame
 
 
 def build_dvd(seed):
@@ -760,6 +866,23 @@ def main():
         for name, _, _, img in stills:
             write_png(out(name), img)
 
+        # ---- tape_clean.mp4 / tape_old.mp4 ----
+        print("rendering tape (clean + analogue transfer) ...", flush=True)
+        tape_clean, tape_old, tape_per_frame = build_tape(seed)
+        n_tape = len(tape_clean)
+        tape_fps = TAPE["fps"]
+        tape_starts = scene_starts(TAPE["scenes"])
+        tape_wav = os.path.join(tmp, "tape.wav")
+        write_wav(tape_wav, synth_soundtrack(n_tape * AUDIO_RATE * tape_fps[1] // tape_fps[0],
+                                             times(tape_starts, tape_fps), 50, tape_fps[0] / tape_fps[1], seed,
+                                             stream=S_TAPE_AUDIO))
+        print("encoding tape_clean.mp4 and tape_old.mp4 ...", flush=True)
+        encode_tape_clean(out("tape_clean.mp4"), tape_clean, tape_fps, tape_wav)
+        encode_tape_old(out("tape_old.mp4"), tape_old, tape_fps, tape_wav)
+        tape_raw_md5 = dict(tape_clean=hashlib.md5(b"".join(c.tobytes() for c in tape_clean)).hexdigest(),
+                            tape_old=hashlib.md5(b"".join(o.tobytes() for o in tape_old)).hexdigest())
+        del tape_clean, tape_old
+
     # ---- verify with ffprobe ----
     print("verifying with ffprobe ...", flush=True)
     lw, lh = REEL["width"] // REEL["scale"], REEL["height"] // REEL["scale"]
@@ -774,6 +897,11 @@ def main():
     for name, _, _, img in stills:
         p = probe(out(name))["streams"][0]
         expect((p["width"], p["height"], p["pix_fmt"]) == (img.shape[1], img.shape[0], "rgb24"), f"{name}: {p}")
+    tw, th = TAPE["width"] // TAPE["scale"], TAPE["height"] // TAPE["scale"]
+    tape_probes = dict(
+        tape_clean=verify(out("tape_clean.mp4"), n_tape, TAPE["width"], TAPE["height"], tape_fps, True, sar="1:1"),
+        tape_old=verify(out("tape_old.mp4"), n_tape, tw, th, tape_fps, True, sar="1:1"),
+    )
 
     # ---- reel.json ----
     def scene_list(scenes, starts_):
@@ -831,9 +959,34 @@ def main():
         json.dump(truth, f, indent=1)
         f.write("\n")
 
+    # ---- tape.json (same schema as reel.json: one object per clip, with its cuts) ----
+    tape_scenes = scene_list(TAPE["scenes"], tape_starts)
+    tape_duration = n_tape * tape_fps[1] / tape_fps[0]
+    tape_truth = dict(
+        generator="samples/make_samples.py", seed=seed, conventions=truth["conventions"],
+        tape_clean=dict(file="tape_clean.mp4", width=TAPE["width"], height=TAPE["height"], sar="1:1",
+                        fps="%d/%d" % tape_fps, frame_count=n_tape, duration_s=tape_duration,
+                        video="libx264 yuv444p crf %d preset slow" % TAPE_CLEAN_CRF, audio="aac 48 kHz stereo 128k",
+                        cuts=tape_starts, hard_cuts=tape_starts[1:], cut_times_s=times(tape_starts, tape_fps),
+                        scenes=tape_scenes, raw_rgb24_md5=tape_raw_md5["tape_clean"], probe=tape_probes["tape_clean"]),
+        tape_old=dict(file="tape_old.mp4", width=tw, height=th, sar="1:1", scale_from_clean=TAPE["scale"],
+                      fps="%d/%d" % tape_fps, frame_count=n_tape, duration_s=tape_duration,
+                      same_frames_as="tape_clean.mp4", video="libx264 yuv420p crf %d preset medium (one generation)"
+                      % TAPE_OLD_CRF, audio="aac 48 kHz stereo 96k (same soundtrack)",
+                      cuts=tape_starts, hard_cuts=tape_starts[1:], cut_times_s=times(tape_starts, tape_fps),
+                      scenes=tape_scenes, degradation=TAPE_DEGRADE, per_frame=tape_per_frame,
+                      raw_rgb24_md5=tape_raw_md5["tape_old"], probe=tape_probes["tape_old"]),
+        audio=dict(sample_rate=AUDIO_RATE, channels=2,
+                   content="mains hum (50 Hz) + shutter clatter at the frame rate + "
+                           "sine melody whose key and pan change at every cut + hiss"),
+    )
+    with open(out("tape.json"), "w") as f:
+        json.dump(tape_truth, f, indent=1)
+        f.write("\n")
+
     # ---- report ----
     names = ["reel_clean.mp4", "reel_old.mp4", "flicker_nocut.mp4", "dvd_ntsc.mpg", "still.png", "still_odd.png",
-             "reel.json"]
+             "reel.json", "tape_clean.mp4", "tape_old.mp4", "tape.json"]
     total = 0
     print("\nwrote (seed %d):" % seed)
     for name in names:
@@ -841,8 +994,8 @@ def main():
         total += size
         print(f"  {name:18s} {size:9d} bytes  md5 {md5(out(name))}")
     print(f"  total {total / 1e6:.2f} MB")
-    print("reel cuts:", starts, " dvd cuts:", dvd_starts)
-    for k, v in raw_md5.items():
+    print("reel cuts:", starts, " dvd cuts:", dvd_starts, " tape cuts:", tape_starts)
+    for k, v in list(raw_md5.items()) + list(tape_raw_md5.items()):
         print(f"  raw rgb24 md5 {k}: {v}")
 
 

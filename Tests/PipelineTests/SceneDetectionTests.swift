@@ -10,11 +10,11 @@ final class SceneDetectionTests: XCTestCase {
 
     private func sample(_ name: String) -> String { Self.samples.appendingPathComponent(name).path }
 
-    /// `cuts` of one clip in reel.json: the first frame of every scene, 0 included.
-    private func trueCuts(_ clip: String) throws -> [Int] {
-        let data = try Data(contentsOf: Self.samples.appendingPathComponent("reel.json"))
+    /// `cuts` of one clip in a truth file (reel.json, or tape.json for the tape clips): the first frame of every scene, 0 included.
+    private func trueCuts(_ clip: String, in truthFile: String = "reel.json") throws -> [Int] {
+        let data = try Data(contentsOf: Self.samples.appendingPathComponent(truthFile))
         let truth = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
-        return try XCTUnwrap((truth[clip] as? [String: Any])?["cuts"] as? [Int], "reel.json has no cuts for \(clip)")
+        return try XCTUnwrap((truth[clip] as? [String: Any])?["cuts"] as? [Int], "\(truthFile) has no cuts for \(clip)")
     }
 
     private func tool(_ program: String, _ arguments: [String]) throws -> String {
@@ -47,6 +47,18 @@ final class SceneDetectionTests: XCTestCase {
         let margin = scoreMargin(list)
         print("reel_old: largest score within scenes \(margin.withinScenes), smallest at cuts \(margin.atCuts)")
         XCTAssertLessThan(margin.withinScenes, list.options.threshold)
+    }
+
+    /// The second ground-truth clip: other photographs, an analogue-video-transfer look (soft,
+    /// sharpening halos, chroma bleed, noise, H.264 crf 28) instead of film damage.
+    func testTapeTransferCutsAreTheTrueCuts() throws {
+        let list = try SceneDetector().detect(path: sample("tape_old.mp4"))
+        XCTAssertEqual(list.cuts, try trueCuts("tape_old", in: "tape.json"))
+        XCTAssertEqual(list.scenes.map(\.frameCount).reduce(0, +), list.frameCount)
+        let margin = scoreMargin(list)
+        print("tape_old: largest score within scenes \(margin.withinScenes), smallest at cuts \(margin.atCuts)")
+        XCTAssertLessThan(margin.withinScenes, list.options.threshold)
+        XCTAssertEqual(try SceneDetector().detect(path: sample("tape_clean.mp4")).cuts, try trueCuts("tape_clean", in: "tape.json"))
     }
 
     func testCleanReelCutsAreTheTrueCuts() throws {
