@@ -97,4 +97,19 @@ final class FeatureAlignmentRegulariserTests: XCTestCase {
             XCTAssertEqual("\(error)", "\(foreign): not a feature-alignment regulariser (it was not written by filmsr pretrain-far)")
         }
     }
+
+    /// Not a gate: the time of one loss call on an adaptation batch (LWay's 6 LR patches of 48
+    /// pixels, upscaled 4x), for the record.
+    func testLossTimeOnAnAdaptationBatch() throws {
+        let regulariser = try frozenRegulariser()
+        let batch = FeatureAlignmentPretraining.patches(count: 6, size: 192, from: try TrainingPhotos.heldOut.get(), seed: 3)
+        _ = try regulariser.loss(batch)
+        var times: [Double] = []
+        for _ in 0..<5 {
+            let start = Date()
+            _ = try regulariser.loss(batch)
+            times.append(Date().timeIntervalSince(start))
+        }
+        print("FAR loss 6x3x192x192: median \(String(format: "%.4f", times.sorted()[2])) s")
+    }
 }

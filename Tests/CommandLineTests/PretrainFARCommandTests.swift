@@ -1,0 +1,32 @@
+import Foundation
+import XCTest
+
+/// `filmsr pretrain-far` run as a user would.
+final class PretrainFARCommandTests: CommandLineTestCase {
+    /// Two steps in two sessions (the second resumes), the result copied to --output.
+    func testStoppedRunResumesAndWritesTheRegulariser() throws {
+        let folder = try temporaryDirectory()
+        let arguments = ["pretrain-far", "--work", folder + "/far", "--steps", "2", "--batch", "1", "--patch", "48",
+                         "--validate-every", "1", "--threads", "1", "--output", folder + "/far.safetensors"]
+        let first = try filmsr(arguments + ["--stop-after", "1"])
+        XCTAssertEqual(first.status, 0, first.errors)
+        XCTAssertTrue(first.output.contains("step 1: held-out alignment loss"), first.output)
+        XCTAssertTrue(first.output.contains("stopped at step 1 of 2"), first.output)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/far.safetensors"))
+        let second = try filmsr(arguments)
+        XCTAssertEqual(second.status, 0, second.errors)
+        XCTAssertTrue(second.output.contains("resuming at step 1 of 2"), second.output)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: folder + "/far.safetensors"))
+        let validation = try String(contentsOfFile: folder + "/far/validation.tsv", encoding: .utf8)
+        XCTAssertEqual(validation.split(separator: "\n").map { $0.prefix { $0 != "\t" } }, ["step", "0", "1", "2"])
+    }
+
+    func testBadArgumentsGiveOneLineErrors() throws {
+        let folder = try temporaryDirectory()
+        try assertOneLineErrors([
+            (["pretrain-far", "--work", folder + "/w", "--patch", "16"], "--patch 16"),
+            (["pretrain-far", "--work", folder + "/w", "--steps", "0"], "must be positive"),
+            (["pretrain-far", "--work", folder + "/w", "--output", folder + "/nowhere/far.safetensors"], "does not exist"),
+        ])
+    }
+}
