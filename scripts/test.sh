@@ -4,10 +4,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 # filmsr picks its OpenBLAS kernel itself (it re-executes with OPENBLAS_CORETYPE set); the
-# test process links OpenBLAS directly, so it is given the same kernel here (the AVX2 one,
-# where the CPU has AVX2 and FMA; see BLASRuntime.recommendedCoreType).
-if [ -z "${OPENBLAS_CORETYPE:-}" ] && grep -qw avx2 /proc/cpuinfo && grep -qw fma /proc/cpuinfo; then
-  export OPENBLAS_CORETYPE=Haswell
+# test process links OpenBLAS directly, so it is given the same kernel here (the AVX-512 one
+# where the CPU has AVX-512 F/DQ/BW/VL, else the AVX2 one where it has AVX2 and FMA; see
+# BLASRuntime.recommendedCoreType).
+has() { grep -m1 '^flags' /proc/cpuinfo | grep -qw "$1"; }
+if [ -z "${OPENBLAS_CORETYPE:-}" ]; then
+  if has avx512f && has avx512dq && has avx512bw && has avx512vl; then
+    export OPENBLAS_CORETYPE=SkylakeX
+  elif has avx2 && has fma; then
+    export OPENBLAS_CORETYPE=Haswell
+  fi
 fi
 # Release build: the engine's numeric tests (real networks, finite differences) run 10-50x
 # faster optimised; -enable-testing keeps @testable imports working.

@@ -20,13 +20,17 @@ final class BLASRuntimeTests: XCTestCase {
         }
     }
 
-    func testRecommendsTheAVX2KernelOnlyWhereItRuns() {
-        XCTAssertEqual(BLASRuntime.recommendedCoreType(cpuFlags: ["sse3", "avx", "avx2", "fma"]), "Haswell")
+    func testRecommendsTheWidestKernelThatRuns() {
+        let avx2: Set<Substring> = ["sse3", "avx", "avx2", "fma"]
+        XCTAssertEqual(BLASRuntime.recommendedCoreType(cpuFlags: avx2.union(["avx512f", "avx512dq", "avx512bw", "avx512vl"])), "SkylakeX")
+        // AVX-512 without BW (Knights Landing) cannot run SkylakeX's kernel.
+        XCTAssertEqual(BLASRuntime.recommendedCoreType(cpuFlags: avx2.union(["avx512f", "avx512cd"])), "Haswell")
+        XCTAssertEqual(BLASRuntime.recommendedCoreType(cpuFlags: avx2), "Haswell")
         XCTAssertNil(BLASRuntime.recommendedCoreType(cpuFlags: ["sse3", "avx"]))
     }
 
     func testTheKernelAskedForIsTheKernelLoaded() throws {
-        // scripts/test.sh sets OPENBLAS_CORETYPE where the CPU can run the AVX2 kernel, as filmsr does for itself.
+        // scripts/test.sh sets OPENBLAS_CORETYPE as filmsr does for itself (recommendedCoreType).
         guard let requested = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] else {
             throw XCTSkip("OPENBLAS_CORETYPE is not set: this CPU keeps OpenBLAS's own choice")
         }
