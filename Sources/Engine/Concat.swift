@@ -1,5 +1,6 @@
-/// Joins inputs along the channel axis.
-public final class Concat: Layer {
+/// Joins inputs along the channel axis. At inference, a convolution that reads stacked
+/// channels reads them from the inputs in place, and the joined tensor is never made.
+public final class Concat: Layer, AbsorbsNextLayer {
     public init() {}
     public var kind: String { "Concat" }
 
@@ -34,5 +35,13 @@ public final class Concat: Layer {
                 channel += input.shape.channels
             }
         }
+    }
+
+    func canAbsorb(_ next: Layer) -> Bool {
+        (next as? Convolution)?.readsStackedChannels == true
+    }
+
+    func forward(_ inputs: [Tensor], absorbing next: Layer, _ outputs: [Tensor]) {
+        (next as! Convolution).forward(stacking: inputs, into: outputs[0], preluSlopes: nil)
     }
 }

@@ -50,7 +50,7 @@ public final class Convolution: Layer, WorkspaceUser, AbsorbsNextLayer {
     private func scratchBuffer(_ count: Int) -> UnsafeMutablePointer<Float> { workspace.buffer(1, count: count) }
 
     public func forward(_ inputs: [Tensor], _ outputs: [Tensor]) {
-        forward(inputs[0], into: outputs[0], preluSlopes: nil)
+        forward(stacking: inputs, into: outputs[0], preluSlopes: nil)
     }
 
     func canAbsorb(_ next: Layer) -> Bool {
@@ -59,14 +59,31 @@ public final class Convolution: Layer, WorkspaceUser, AbsorbsNextLayer {
 
     /// Convolution then PReLU, the PReLU applied in the convolution's epilogue.
     func forward(_ inputs: [Tensor], absorbing next: Layer, _ outputs: [Tensor]) {
-        forward(inputs[0], into: outputs[0], preluSlopes: (next as! PReLU).slope.value.data)
+        forward(stacking: inputs, into: outputs[0], preluSlopes: (next as! PReLU).slope.value.data)
     }
 
-    private func forward(_ input: Tensor, into output: Tensor, preluSlopes: UnsafePointer<Float>?) {
-        for n in 0..<input.shape.batch {
-            forwardItem(input.plane(n, 0), height: input.shape.height, width: input.shape.width,
-                        weights: weight.value.data, into: output.plane(n, 0), preluSlopes: preluSlopes)
+    /// Whether the forward pass can read its input channels from several tensors, as if joined
+    /// (the Winograd transform reads plane by plane), so that an inference may skip a Concat.
+    var readsStackedChannels: Bool { allowsWinograd && Winograd.applies(to: geometry) }
+
+    /// Forward pass over the channels of `inputs` joined (one tensor but where
+    /// `readsStackedChannels`), optionally followed by a PReLU with `preluSlopes`.
+    func forward(stacking inputs: [Tensor], into output: Tensor, preluSlopes: UnsafePointer<Float>?) {
+        let shape = inputs[0].shape
+        for n in 0..<shape.batch {
+            if inputs.count == 1 {
+                forwardItem(inputs[0].plane(n, 0), height: shape.height, width: shape.width,
+                            weights: weight.value.data, into: output.plane(n, 0), preluSlopes: preluSlopes)
+            } else {
+                let planes = inputs.flatMap { input in (0..<input.shape.channels).map { UnsafePointer(input.plane(n, $0)) } }
+                forwardWinograd(planes: planes, height: shape.height, width: shape.width, weights: weight.value.data,
+                                epilogue: epilogue(preluSlopes: preluSlopes), into: output.plane(n, 0))
+            }
         }
+    }
+
+    private func epilogue(preluSlopes: UnsafePointer<Float>?) -> ChannelEpilogue {
+        ChannelEpilogue(bias: bias.map { UnsafePointer($0.value.data) }, activation: activation, preluSlopes: preluSlopes)
     }
 
     /// One batch item: `target` (out x oh x ow) = activation(weights * unfold(source) + bias),
@@ -76,9 +93,10 @@ public final class Convolution: Layer, WorkspaceUser, AbsorbsNextLayer {
         let outputHeight = geometry.outputHeight(height), outputWidth = geometry.outputWidth(width)
         let outputPlane = outputHeight * outputWidth
         let k = patchSize
-        let epilogue = ChannelEpilogue(bias: bias.map { UnsafePointer($0.value.data) }, activation: activation, preluSlopes: preluSlopes)
-        if allowsWinograd && Winograd.applies(to: geometry) {
-            forwardWinograd(source, height: height, width: width, weights: weights, epilogue: epilogue, into: target)
+        let epilogue = epilogue(preluSlopes: preluSlopes)
+        if readsStackedChannels {
+            let planes = (0..<inputChannels).map { source + $0 * height * width }
+            forwardWinograd(planes: planes, height: height, width: width, weights: weights, epilogue: epilogue, into: target)
             return
         }
         if geometry.isPointwise {
@@ -105,7 +123,7 @@ public final class Convolution: Layer, WorkspaceUser, AbsorbsNextLayer {
     /// The Winograd forward pass: each thread takes a contiguous share of the block rows and
     /// runs it band by band (transforms and single-threaded sgemms), so that a band's transformed
     /// input and products stay in that core's cache between the three steps.
-    private func forwardWinograd(_ source: UnsafePointer<Float>, height: Int, width: Int, weights: UnsafePointer<Float>,
+    private func forwardWinograd(planes: [UnsafePointer<Float>], height: Int, width: Int, weights: UnsafePointer<Float>,
                                  epilogue: ChannelEpilogue, into target: UnsafeMutablePointer<Float>) {
         let outputHeight = geometry.outputHeight(height), outputWidth = geometry.outputWidth(width)
         let filters = scratchBuffer(Winograd.positions * outputChannels * inputChannels)
@@ -117,11 +135,11 @@ public final class Convolution: Layer, WorkspaceUser, AbsorbsNextLayer {
                                           blocksDown: (blocksDown + workers - 1) / workers)
         let share = Winograd.workspaceSize(blocks: band * blocksX, inputs: inputChannels, outputs: outputChannels)
         let buffer = columnBuffer(workers * share)
-        let geometry = geometry, inputs = inputChannels, outputs = outputChannels
+        let geometry = geometry, outputs = outputChannels
         BLASRuntime.withProductsOnCallingThread {
             ParallelLoop.indexedChunks(blocksDown, workers: workers) { worker, rows in
                 for first in stride(from: rows.lowerBound, to: rows.upperBound, by: band) {
-                    Winograd.forward(source, channels: inputs, height: height, width: width, geometry: geometry, u: filters,
+                    Winograd.forward(planes: planes, height: height, width: width, geometry: geometry, u: filters,
                                      outputs: outputs, blockRows: first..<min(rows.upperBound, first + band), epilogue: epilogue,
                                      workspace: buffer + worker * share, into: target)
                 }

@@ -83,9 +83,12 @@ enum Winograd {
 
     /// One band of block rows of one batch item, on the calling thread (its sgemms included).
     /// `u` from `transformFilters`; `workspace` holds `workspaceSize` floats for the band.
-    static func forward(_ source: UnsafePointer<Float>, channels inputs: Int, height: Int, width: Int,
+    /// `planes` holds each input channel's plane (height x width), so that channels may come
+    /// from several tensors (an absorbed Concat).
+    static func forward(planes: [UnsafePointer<Float>], height: Int, width: Int,
                         geometry g: ConvolutionGeometry, u: UnsafePointer<Float>, outputs: Int, blockRows: Range<Int>,
                         epilogue: ChannelEpilogue, workspace: UnsafeMutablePointer<Float>, into target: UnsafeMutablePointer<Float>) {
+        let inputs = planes.count
         let outputHeight = g.outputHeight(height), outputWidth = g.outputWidth(width)
         let blocksX = blocksAcross(outputWidth: outputWidth), blocks = blockRows.count * blocksX
         let v = workspace, m = workspace + positions * inputs * blocks
@@ -102,7 +105,7 @@ enum Winograd {
         let x0 = -g.padLeft, first = min(rowWidth, max(0, -x0)), last = max(first, min(rowWidth, width - x0))
         // Input transform, a block row at a time, so that the row pass runs along x (vectorised).
         for i in 0..<inputs {
-            let channel = source + i * height * width
+            let channel = planes[i]
             for by in blockRows {
                 let t = scratch
                 let y0 = 4 * by - g.padTop

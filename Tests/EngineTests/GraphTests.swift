@@ -69,8 +69,9 @@ final class GraphTests: XCTestCase {
 }
 
 extension GraphTests {
-    /// A graph where inference fuses each convolution with the PReLU after it, and where it must
-    /// not (the convolution's output is read twice, or is the graph's output).
+    /// A graph where inference fuses a convolution with the PReLU after it and a Concat with the
+    /// 3x3 convolution after it, and where it must not (an output read twice or by the caller,
+    /// a convolution that cannot read stacked channels).
     private func convolutionPReLUGraph(_ generator: inout SeededGenerator) -> Graph {
         let graph = Graph()
         let x = graph.addInput("x")
@@ -85,7 +86,8 @@ extension GraphTests {
             return graph.add(layer, name: name, input)
         }
         let winograd = prelu("act1", conv("first", x, inputs: 3, outputs: 6, kernel: 3), channels: 6)
-        let pointwise = prelu("act2", conv("second", winograd, inputs: 6, outputs: 6, kernel: 1), channels: 6)
+        let widened = graph.add(Concat(), name: "widen", winograd, x)
+        let pointwise = prelu("act2", conv("second", widened, inputs: 9, outputs: 6, kernel: 1), channels: 6)
         let shared = conv("third", pointwise, inputs: 6, outputs: 6, kernel: 5)
         let joined = graph.add(Concat(), name: "join", prelu("act3", shared, channels: 6), shared)
         let last = conv("last", joined, inputs: 12, outputs: 4, kernel: 3)
@@ -93,11 +95,11 @@ extension GraphTests {
         return graph
     }
 
-    func testInferenceFusesPReLUIntoTheConvolutionWithoutChangingTheResult() throws {
+    func testInferenceFusesLayersWithoutChangingTheResult() throws {
         var generator = SeededGenerator(seed: 31)
         let graph = convolutionPReLUGraph(&generator)
         let steps = graph.inferenceSteps().map { $0.map { graph.nodes[$0].name } }
-        XCTAssertEqual(steps, [["first", "act1"], ["second", "act2"], ["third"], ["act3"], ["join"], ["last"], ["act4"]])
+        XCTAssertEqual(steps, [["first", "act1"], ["widen"], ["second", "act2"], ["third"], ["act3"], ["join", "last"], ["act4"]])
         let input = randomTensor(Shape(2, 3, 11, 13), &generator)
         // Training keeps every layer apart: the reference.
         let separate = try graph.forward([input], training: true).map { $0.copy() }
