@@ -41,6 +41,15 @@ struct PretrainRecon: ParsableCommand {
     @Option(help: "How R maps HR to LR size: pixel-unshuffle or bicubic.")
     var mapping = "pixel-unshuffle"
 
+    @Flag(help: "Train the HR-aware controller's head with the branch (for restore --controller).")
+    var controller = false
+
+    @Option(name: .customLong("controller-weight"), help: "Weight of the controller head's regression loss.")
+    var controllerWeight = PretrainingOptions().controllerWeight
+
+    @Option(help: "Start E and R from this trained branch (its controller head, if any, is not used).")
+    var initial: String?
+
     @Option(help: "Seed of the initial weights and of every training pair.")
     var seed: UInt64 = PretrainingOptions().seed
 
@@ -85,6 +94,9 @@ struct PretrainRecon: ParsableCommand {
         options.validateEvery = validateEvery
         options.configuration.embeddingSize = embedding
         options.configuration.mapping = mappingValue
+        options.configuration.controller = controller
+        options.controllerWeight = controllerWeight
+        options.initialBranch = initial
         let photoFolder = photos ?? PhotoLibrary.defaultDirectory
         let training = try ReconstructionPretraining(
             options: options, workFolder: work,

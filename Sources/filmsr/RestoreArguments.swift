@@ -37,6 +37,9 @@ struct RestoreArguments: ParsableArguments {
     @Option(help: "What the reconstruction of a patch is compared with: same (the patch, as LWay) or neighbour (the aligned patch of the next frame, whose grain and dust differ).")
     var target = AdaptationOptions().target.rawValue
 
+    @Flag(help: "HR-aware controller: the branch degrades SR outputs still close to the enlarged LR more (needs a branch trained with pretrain-recon --controller).")
+    var controller = false
+
     @Option(help: "Render with an exponential moving average of the weights, with this decay (e.g. 0.99).")
     var ema: Float?
 
@@ -61,7 +64,7 @@ struct RestoreArguments: ParsableArguments {
     @Option(help: "Tile size in input pixels when rendering.")
     var tile = RestoreOptions().tileSize
 
-    @Option(help: "Reconstruction branch (default: $FILMSR_RECONSTRUCTION or weights/reconstruction-x4.safetensors).")
+    @Option(help: "Reconstruction branch (default: $FILMSR_RECONSTRUCTION or weights/reconstruction-x4.safetensors; with --controller $FILMSR_RECONSTRUCTION_CONTROLLER or weights/reconstruction-x4-controller.safetensors).")
     var reconstruction: String?
 
     @Option(help: "Folder holding the SR model files.")
@@ -87,6 +90,7 @@ struct RestoreArguments: ParsableArguments {
         options.adaptation.tuned = try TunedParameters(argument: tune)
         guard let target = AdaptationTarget(rawValue: target) else { throw UsageError("--target \(target): choose same or neighbour") }
         options.adaptation.target = target
+        options.adaptation.controller = controller
         options.adaptation.emaDecay = ema
         guard (0..<1).contains(heldOut), validationInterval >= 1, patience >= 0 else {
             throw UsageError("--held-out must lie in [0, 1), --validation-interval be at least 1 and --patience at least 0")

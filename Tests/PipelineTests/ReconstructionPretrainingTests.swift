@@ -16,7 +16,7 @@ final class ReconstructionPretrainingTests: XCTestCase {
         return options
     }
 
-    func makeRun(_ options: PretrainingOptions, folder: String) throws -> ReconstructionPretraining {
+    static func makeRun(_ options: PretrainingOptions, folder: String) throws -> ReconstructionPretraining {
         try ReconstructionPretraining(options: options, workFolder: folder, photos: try PhotoLibrary.load(split: .training),
                                       heldOut: try PhotoLibrary.load(split: .heldOut), lpips: try LPIPS.load(from: LPIPS.defaultWeightsPath))
     }
@@ -27,15 +27,15 @@ final class ReconstructionPretrainingTests: XCTestCase {
     func testInterruptedRunResumesToTheSameResult() throws {
         let options = Self.tinyOptions(steps: 6)
         let whole = try temporaryFolder(), interrupted = try temporaryFolder()
-        let reference = try makeRun(options, folder: whole)
+        let reference = try Self.makeRun(options, folder: whole)
         try reference.run()
 
-        let first = try makeRun(options, folder: interrupted)
+        let first = try Self.makeRun(options, folder: interrupted)
         try first.run(stoppingAfter: 4)
         XCTAssertEqual(first.completedSteps, 4)
         XCTAssertFalse(FileManager.default.fileExists(atPath: interrupted + "/reconstruction.safetensors"), "no result before the end")
         try TabularLog.append(interrupted + "/loss.tsv", ["4", "9", "9", "9", "9", "99"])  // the lost step's row
-        let resumed = try makeRun(options, folder: interrupted)
+        let resumed = try Self.makeRun(options, folder: interrupted)
         XCTAssertEqual(resumed.completedSteps, 4)
         try resumed.run()
 
@@ -57,7 +57,7 @@ final class ReconstructionPretrainingTests: XCTestCase {
         var options = Self.tinyOptions(steps: 40)
         options.checkpointEvery = 40
         options.validateEvery = 40
-        let run = try makeRun(options, folder: try temporaryFolder())
+        let run = try Self.makeRun(options, folder: try temporaryFolder())
         let before = try run.validate()
         try run.run()
         let after = try run.validate()
@@ -67,13 +67,13 @@ final class ReconstructionPretrainingTests: XCTestCase {
 
     func testAFolderWithOtherOptionsIsRefused() throws {
         let folder = try temporaryFolder()
-        try makeRun(Self.tinyOptions(steps: 2), folder: folder).run()
+        try Self.makeRun(Self.tinyOptions(steps: 2), folder: folder).run()
         // A longer run of the same options continues...
-        XCTAssertEqual(try makeRun(Self.tinyOptions(steps: 3), folder: folder).completedSteps, 2)
+        XCTAssertEqual(try Self.makeRun(Self.tinyOptions(steps: 3), folder: folder).completedSteps, 2)
         // ...another learning rate does not.
         var other = Self.tinyOptions(steps: 2)
         other.learningRate = 5e-4
-        XCTAssertThrowsError(try makeRun(other, folder: folder)) { error in
+        XCTAssertThrowsError(try Self.makeRun(other, folder: folder)) { error in
             XCTAssertEqual("\(error)", "\(folder): holds a run with other options; resume it with the same options or use another work folder")
         }
     }

@@ -38,6 +38,9 @@ public final class LWayAdapter {
         guard options.lrPatchSize >= max(LPIPS.minimumSize, branch.minimumLRSize) + 1 else {
             throw PipelineError("LR patches of \(options.lrPatchSize) pixels are too small: LPIPS and the degradation encoder need at least 32")
         }
+        guard !options.controller || branch.qualityHead != nil else {
+            throw PipelineError("the reconstruction branch has no controller head: use one trained with pretrain-recon --controller")
+        }
         self.model = model
         self.branch = branch
         self.lpips = lpips
@@ -107,7 +110,7 @@ public final class LWayAdapter {
     public func loss(_ lr: Tensor, target: Tensor? = nil) throws -> (l1: Double, lpips: Double) {
         let target = target ?? lr
         let weight = HighFrequencyWeightMap.compute(lr)
-        let estimate = try branch.reconstruct(hr: try model.upscale(lr), embedding: try branch.embed(lr))
+        let (estimate, _) = try reconstruction(of: try model.upscale(lr), lr: lr, embedding: try branch.embed(lr), training: false)
         return (Loss.l1(estimate, target, weight: weight).value, try lpips.loss(weighted(estimate, weight), weighted(target, weight)).value)
     }
 
@@ -115,18 +118,35 @@ public final class LWayAdapter {
         let weight = HighFrequencyWeightMap.compute(lr)
         let embedding = try branch.embed(lr)
         let sr = try model.graph.forward([lr], training: true)[0]
-        let estimate = try branch.reconstructor.forward([sr, embedding], training: true)[0]
+        let (estimate, extents) = try reconstruction(of: sr, lr: lr, embedding: embedding, training: true)
         let l1 = Loss.l1(estimate, target, weight: weight)
         let perceptual = try lpips.loss(weighted(estimate, weight), weighted(target, weight))
         // d/d estimate of LPIPS(W * estimate, W * LR) is W times the gradient at W * estimate.
         let gradient = l1.gradient
         gradient.add(weighted(perceptual.gradient, weight), scale: options.lpipsWeight)
-        let srGradient = branch.reconstructor.backward([gradient])[0]
+        let srGradient: Tensor
+        if let extents {
+            srGradient = branch.reconstructor.backward([QualityController.estimateGradient(gradient, extents: extents)])[0]
+            srGradient.add(QualityController.shrinkGradient(gradient, extents: extents, hrShape: sr.shape))
+        } else {
+            srGradient = branch.reconstructor.backward([gradient])[0]
+        }
         model.graph.zeroGradients()
         model.graph.backward([srGradient])
         optimiser.step(model.graph.parameters)
         average?.update()
         return (l1.value, perceptual.value)
+    }
+
+    /// R(sr, E(LR)) as the loss sees it; with the controller, R_c and the extent of each item
+    /// (QualityController; the extents are constants to the gradient, or S could raise them by
+    /// moving away from the enlarged LR in any direction).
+    private func reconstruction(of sr: Tensor, lr: Tensor, embedding: Tensor, training: Bool) throws -> (estimate: Tensor, extents: [Float]?) {
+        let estimate = try branch.reconstructor.forward([sr, embedding], training: training)[0]
+        guard options.controller, let head = branch.qualityHead else { return (estimate, nil) }
+        let predicted = try head.forward([embedding])[0]
+        let extents = QualityController.extents(predicted: predicted, measured: try QualityController.indicator(lr: lr, candidate: sr, lpips: lpips))
+        return (QualityController.apply(extents, estimate: estimate, hr: sr), extents)
     }
 
     /// x * W, W (n, 1, h, w) broadcast over the channels.

@@ -13,6 +13,12 @@ public struct PretrainingOptions: Codable, Equatable, Sendable {
     /// which costs 0.6 dB of held-out PSNR at step 250 and more later; 0.1 keeps R faithful.
     public var lpipsWeight: Float = 0.1
     public var seed: UInt64 = 1
+    /// Weight of the controller head's L1 regression on the true HR's quality indicator (only
+    /// with `configuration.controller`).
+    public var controllerWeight: Float = 0.1
+    /// A trained branch whose E and R weights a new run starts from (the controller head, if
+    /// any, starts fresh): how the controller branch continues the committed one.
+    public var initialBranch: String?
     public var checkpointEvery = 50
     /// Held-out PSNR is measured (and logged) this often.
     public var validateEvery = 250

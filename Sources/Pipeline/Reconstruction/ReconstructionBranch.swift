@@ -10,6 +10,9 @@ public final class ReconstructionBranch {
     public let encoder: Graph
     /// R: [HR (n, 3, h * scale, w * scale), embedding] -> LR estimate (n, 3, h, w).
     public let reconstructor: Graph
+    /// With `configuration.controller`: embedding -> the quality indicator (n, 1, 1, 1) that a
+    /// true HR picture of that LR has (QualityController).
+    public let qualityHead: Graph?
 
     static let format = "filmsr-reconstruction-branch/1"
 
@@ -19,14 +22,21 @@ public final class ReconstructionBranch {
         AssetLocation.find("weights/reconstruction-x4.safetensors", environmentVariable: "FILMSR_RECONSTRUCTION")
     }
 
+    /// The branch with the HR-aware controller, by scripts/pretrain-recon-controller.sh:
+    /// $FILMSR_RECONSTRUCTION_CONTROLLER, else weights/reconstruction-x4-controller.safetensors.
+    public static var defaultControllerPath: String {
+        AssetLocation.find("weights/reconstruction-x4-controller.safetensors", environmentVariable: "FILMSR_RECONSTRUCTION_CONTROLLER")
+    }
+
     /// A freshly initialised branch; the same seed gives the same weights.
     public init(configuration: ReconstructionConfiguration = ReconstructionConfiguration(), seed: UInt64 = 1) {
         self.configuration = configuration
         encoder = DegradationEncoder.build(configuration, seed: seed)
         reconstructor = Reconstructor.build(configuration, seed: seed &+ 1)
+        qualityHead = configuration.controller ? QualityController.buildHead(configuration, seed: seed &+ 2) : nil
     }
 
-    public var parameters: [Parameter] { encoder.parameters + reconstructor.parameters }
+    public var parameters: [Parameter] { encoder.parameters + reconstructor.parameters + (qualityHead?.parameters ?? []) }
 
     public var minimumLRSize: Int { DegradationEncoder.minimumInputSize }
 

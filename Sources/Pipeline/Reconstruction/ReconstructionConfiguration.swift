@@ -22,6 +22,21 @@ public struct ReconstructionConfiguration: Codable, Equatable, Sendable {
     /// Residual blocks of R, each followed by a modulated convolution driven by e.
     public var reconstructorBlocks = 4
     public var mapping = Mapping.pixelUnshuffle
+    /// Whether the branch carries the HR-aware controller's head (QualityController): it
+    /// predicts from e the quality indicator a true HR of that LR has.
+    public var controller = false
 
     public init() {}
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        scale = try container.decode(Int.self, forKey: .scale)
+        embeddingSize = try container.decode(Int.self, forKey: .embeddingSize)
+        width = try container.decode(Int.self, forKey: .width)
+        encoderBlocks = try container.decode(Int.self, forKey: .encoderBlocks)
+        reconstructorBlocks = try container.decode(Int.self, forKey: .reconstructorBlocks)
+        mapping = try container.decode(Mapping.self, forKey: .mapping)
+        // Branches saved before the controller existed have none.
+        controller = try container.decodeIfPresent(Bool.self, forKey: .controller) ?? false
+    }
 }

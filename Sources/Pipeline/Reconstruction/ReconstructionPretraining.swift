@@ -54,7 +54,11 @@ public final class ReconstructionPretraining {
             }
         }
         try JSONEncoder.sorted.encode(options).write(to: URL(fileURLWithPath: folder.options), options: .atomic)
-        if FileManager.default.fileExists(atPath: folder.checkpoint) { try restoreCheckpoint() }
+        if FileManager.default.fileExists(atPath: folder.checkpoint) {
+            try restoreCheckpoint()
+        } else if let initial = options.initialBranch {
+            try startFrom(initial)
+        }
         try TabularLog.truncate(folder.lossLog, header: "step\tl1\tlpips\ttotal\tlearning_rate\tseconds", keepingStepsBelow: completedSteps)
         try TabularLog.truncate(folder.validationLog, header: "step\treconstruction_psnr\tbicubic_psnr", keepingStepsBelow: completedSteps + 1)
     }
@@ -105,14 +109,30 @@ public final class ReconstructionPretraining {
                                                  scale: options.configuration.scale, photos: photos, synthesizer: synthesizer,
                                                  seed: seeds.next())
         let embedding = try branch.encoder.forward([batch.lr], training: true)[0]
-        let estimate = try branch.reconstructor.forward([batch.hr, embedding], training: true)[0]
+        var estimate = try branch.reconstructor.forward([batch.hr, embedding], training: true)[0]
+        // The controller, fed the true HR: its head learns the true HR's quality indicator, and
+        // R is trained under the extent that indicator gives (QualityController).
+        var controller: (extents: [Float], embeddingGradient: Tensor)?
+        if let head = branch.qualityHead {
+            head.zeroGradients()
+            let predicted = try head.forward([embedding], training: true)[0]
+            let measured = try QualityController.indicator(lr: batch.lr, candidate: batch.hr, lpips: lpips)
+            let regression = Loss.l1(predicted, Tensor(predicted.shape, values: measured.map(Float.init)))
+            let regressionGradient = Tensor(predicted.shape)
+            regressionGradient.add(regression.gradient, scale: options.controllerWeight)
+            let extents = QualityController.extents(predicted: predicted, measured: measured)
+            estimate = QualityController.apply(extents, estimate: estimate, hr: batch.hr)
+            controller = (extents, head.backward([regressionGradient])[0])
+        }
         let l1 = Loss.l1(estimate, batch.lr)
         let perceptual = try lpips.loss(estimate, batch.lr)
-        let gradient = l1.gradient
+        var gradient = l1.gradient
         gradient.add(perceptual.gradient, scale: options.lpipsWeight)
+        if let controller { gradient = QualityController.estimateGradient(gradient, extents: controller.extents) }
         branch.encoder.zeroGradients()
         branch.reconstructor.zeroGradients()
         let inputGradients = branch.reconstructor.backward([gradient])
+        if let controller { inputGradients[1].add(controller.embeddingGradient) }
         branch.encoder.backward([inputGradients[1]])
         optimiser.learningRate = options.learningRate(at: step)
         optimiser.step(branch.parameters)
@@ -134,6 +154,20 @@ public final class ReconstructionPretraining {
     private func saveCheckpoint() throws {
         try branch.save(to: folder.checkpoint, metadata: ["step": String(completedSteps), "options": try optionsJSON()],
                         extraEntries: optimiser.stateEntries(for: branch.parameters))
+    }
+
+    /// Copies E and R from a trained branch of the same shape (the controller head stays fresh).
+    private func startFrom(_ path: String) throws {
+        let initial = try ReconstructionBranch.load(from: path).branch
+        var shape = initial.configuration
+        shape.controller = options.configuration.controller
+        guard shape == options.configuration else {
+            throw PipelineError("\(path): a branch of another shape (\(initial.configuration)) cannot start this run")
+        }
+        for (target, source) in zip(branch.encoder.parameters + branch.reconstructor.parameters,
+                                    initial.encoder.parameters + initial.reconstructor.parameters) {
+            target.value.copy(from: source.value)
+        }
     }
 
     private func restoreCheckpoint() throws {

@@ -4,11 +4,11 @@ public enum AdaptationVariant: String, CaseIterable, Sendable {
     case lway
     /// LWay against the aligned neighbouring frame (AdaptationTarget.neighbour).
     case neighbour
+    /// Neighbour with the HR-aware controller (QualityController).
+    case controller
 
     public func apply(to options: inout RestoreOptions) {
-        switch self {
-        case .lway: options.adaptation.target = .same
-        case .neighbour: options.adaptation.target = .neighbour
-        }
+        options.adaptation.target = self == .lway ? .same : .neighbour
+        options.adaptation.controller = self == .controller
     }
 }

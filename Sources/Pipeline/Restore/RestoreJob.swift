@@ -12,7 +12,8 @@ public enum RestoreJob {
     /// Where the job's inputs other than the film come from.
     public struct Resources: Sendable {
         public var modelsDirectory = ModelLocation.defaultDirectory
-        public var reconstructionBranch = ReconstructionBranch.defaultPath
+        /// Default: the committed branch, the one with the controller when the options use it.
+        public var reconstructionBranch: String?
         public var lpipsWeights = LPIPS.defaultWeightsPath
         public var transcode = TranscodeOptions()
         /// Default: the output's path + ".work".
@@ -46,7 +47,9 @@ public enum RestoreJob {
         }
         guard options.framesPerScene >= 1 else { throw PipelineError("frames per scene must be at least 1") }
         try options.scenes.validate()
-        let branch = try ReconstructionBranch.load(from: resources.reconstructionBranch).branch
+        let branchPath = resources.reconstructionBranch
+            ?? (options.adaptation.controller ? ReconstructionBranch.defaultControllerPath : ReconstructionBranch.defaultPath)
+        let branch = try ReconstructionBranch.load(from: branchPath).branch
         let lpips = try LPIPS.load(from: resources.lpipsWeights)
         // Checks the pairing of model and branch, and the adaptation options, now.
         _ = try LWayAdapter(model: model, branch: branch, lpips: lpips, options: options.adaptation)
