@@ -40,6 +40,9 @@ struct RestoreArguments: ParsableArguments {
     @Flag(help: "HR-aware controller: the branch degrades SR outputs still close to the enlarged LR more (needs a branch trained with pretrain-recon --controller).")
     var controller = false
 
+    @Option(name: .customLong("far-weight"), help: "Weight of the feature-alignment regulariser on the SR outputs (0: off; bench-ablation's far variant uses \(AdaptationVariant.featureAlignmentWeight)).")
+    var farWeight = AdaptationOptions().featureAlignmentWeight
+
     @Option(help: "Render with an exponential moving average of the weights, with this decay (e.g. 0.99).")
     var ema: Float?
 
@@ -91,6 +94,8 @@ struct RestoreArguments: ParsableArguments {
         guard let target = AdaptationTarget(rawValue: target) else { throw UsageError("--target \(target): choose same or neighbour") }
         options.adaptation.target = target
         options.adaptation.controller = controller
+        guard farWeight >= 0 else { throw UsageError("--far-weight must not be negative") }
+        options.adaptation.featureAlignmentWeight = farWeight
         options.adaptation.emaDecay = ema
         guard (0..<1).contains(heldOut), validationInterval >= 1, patience >= 0 else {
             throw UsageError("--held-out must lie in [0, 1), --validation-interval be at least 1 and --patience at least 0")

@@ -144,7 +144,7 @@ final class RestoreCommandTests: CommandLineTestCase {
         XCTAssertGreaterThan(number(variants[1], "adaptationSeconds"), 0)
         let usage = try filmsr(["bench-ablation", "--variants", "lway,magic"])
         XCTAssertNotEqual(usage.status, 0)
-        XCTAssertTrue(usage.errors.contains("magic is not one of lway, neighbour, controller"), usage.errors)
+        XCTAssertTrue(usage.errors.contains("magic is not one of lway, neighbour, controller, far, both"), usage.errors)
     }
 
     /// A picture's (or a video frame's) pixels as 8-bit RGB, decoded by ffmpeg.

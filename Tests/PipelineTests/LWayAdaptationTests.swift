@@ -151,6 +151,34 @@ final class LWayAdaptationTests: XCTestCase {
         XCTAssertEqual(HeldOutValidation.split(Array(frames.prefix(2)), share: 0.9).training.count, 1)
     }
 
+    /// With the committed feature-alignment regulariser weighted heavily, adaptation lowers the
+    /// regulariser's loss of S's outputs on held-back patches; without its weights it refuses.
+    func testFeatureAlignmentRegularisesTheOutputs() throws {
+        let lpips = try LPIPS.load(from: LPIPS.defaultWeightsPath)
+        let regulariser = try FeatureAlignmentRegulariser.load(from: FeatureAlignmentRegulariser.defaultPath)
+        var options = AdaptationOptions()
+        options.iterations = 6
+        options.batchSize = 2
+        options.lrPatchSize = 40
+        options.learningRate = 1e-4
+        options.heldOutShare = 0
+        options.featureAlignmentWeight = 10
+        let model = try SRModelSpec.named("compact-x4").load(from: ModelLocation.defaultDirectory)
+        let branch = ReconstructionBranch(configuration: ReconstructionBranchTests.tinyConfiguration(), seed: 3)
+        XCTAssertThrowsError(try LWayAdapter(model: model, branch: branch, lpips: lpips, options: options)) { error in
+            XCTAssertTrue("\(error)".hasPrefix("feature alignment needs the regulariser's weights"), "\(error)")
+        }
+        let adapter = try LWayAdapter(model: model, branch: branch, lpips: lpips, options: options, regulariser: regulariser)
+        let frames = try Self.reelFrames([20, 30, 40])
+        var generator = SeededGenerator(seed: 7)
+        let heldBack = try PatchSampler(frames: frames.map { AdaptationFrame($0) }, patchSize: 40).batch(4, using: &generator).input
+        let before = try regulariser.distances(try model.upscale(heldBack)).reduce(0, +)
+        let steps = try adapter.adapt(frames: frames.map { AdaptationFrame($0) }).steps
+        XCTAssertTrue(steps.allSatisfy { $0.featureAlignment > 0 && $0.total > $0.l1 + $0.lpips })
+        let after = try regulariser.distances(try model.upscale(heldBack)).reduce(0, +)
+        XCTAssertLessThan(after, before)
+    }
+
     func testMismatchedModelAndBranchAreRefused() throws {
         let model = try SRModelSpec.named("compact-x2").load(from: ModelLocation.defaultDirectory)
         XCTAssertThrowsError(try LWayAdapter(model: model, branch: ReconstructionBranch(configuration: ReconstructionBranchTests.tinyConfiguration()),

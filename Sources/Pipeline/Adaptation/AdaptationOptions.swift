@@ -15,6 +15,9 @@ public struct AdaptationOptions: Codable, Equatable, Sendable {
     public var target = AdaptationTarget.neighbour
     /// HR-aware controller (QualityController): needs a branch trained with one.
     public var controller = false
+    /// Weight of the feature-alignment regulariser on S's outputs (FeatureAlignmentRegulariser);
+    /// 0: off.
+    public var featureAlignmentWeight: Float = 0
     /// Render with an exponential moving average of the weights when set (e.g. 0.99).
     public var emaDecay: Float?
     /// The stop rule (HeldOutValidation): this share of the frames is held out, and every

@@ -10,6 +10,7 @@ public final class LWayAdapter {
     public let options: AdaptationOptions
     public private(set) var tunedValues = 0
     private let lpips: LPIPS
+    private let regulariser: FeatureAlignmentRegulariser?
     private let optimiser: Adam
     private let average: ExponentialMovingAverage?
 
@@ -17,6 +18,8 @@ public final class LWayAdapter {
         public var iteration: Int
         public var l1: Double
         public var lpips: Double
+        /// The feature-alignment loss of the SR patches (0 when off).
+        public var featureAlignment: Double
         public var total: Double
         /// The held-out loss after this iteration, where the stop rule measured it.
         public var validation: Double?
@@ -31,7 +34,9 @@ public final class LWayAdapter {
         public var keptValidation: Double?
     }
 
-    public init(model: SRModel, branch: ReconstructionBranch, lpips: LPIPS, options: AdaptationOptions) throws {
+    /// `regulariser`: needed when `options.featureAlignmentWeight` > 0.
+    public init(model: SRModel, branch: ReconstructionBranch, lpips: LPIPS, options: AdaptationOptions,
+                regulariser: FeatureAlignmentRegulariser? = nil) throws {
         guard model.scale == branch.configuration.scale else {
             throw PipelineError("model \(model.name) upscales x\(model.scale) but the reconstruction branch was trained for x\(branch.configuration.scale)")
         }
@@ -41,7 +46,11 @@ public final class LWayAdapter {
         guard !options.controller || branch.qualityHead != nil else {
             throw PipelineError("the reconstruction branch has no controller head: use one trained with pretrain-recon --controller")
         }
+        guard options.featureAlignmentWeight == 0 || regulariser != nil else {
+            throw PipelineError("feature alignment needs the regulariser's weights (filmsr pretrain-far)")
+        }
         self.model = model
+        self.regulariser = regulariser
         self.branch = branch
         self.lpips = lpips
         self.options = options
@@ -68,8 +77,9 @@ public final class LWayAdapter {
         var generator = SeededGenerator(seed: options.seed)
         for iteration in 0..<options.iterations {
             let batch = sampler.batch(options.batchSize, using: &generator)
-            let (l1, perceptual) = try step(batch.input, target: batch.target)
-            var done = Step(iteration: iteration, l1: l1, lpips: perceptual, total: total((l1, perceptual)))
+            let (l1, perceptual, alignment) = try step(batch.input, target: batch.target)
+            var done = Step(iteration: iteration, l1: l1, lpips: perceptual, featureAlignment: alignment,
+                            total: total((l1, perceptual)) + Double(options.featureAlignmentWeight) * alignment)
             if let held = validation, (iteration + 1) % options.validationInterval == 0 || iteration + 1 == options.iterations {
                 let loss = try withRenderedWeights { try total(self.loss(held.input, target: held.target)) }
                 validation?.record(loss: loss, iteration: iteration + 1, values: self.renderedValues())
@@ -114,7 +124,7 @@ public final class LWayAdapter {
         return (Loss.l1(estimate, target, weight: weight).value, try lpips.loss(weighted(estimate, weight), weighted(target, weight)).value)
     }
 
-    private func step(_ lr: Tensor, target: Tensor) throws -> (l1: Double, lpips: Double) {
+    private func step(_ lr: Tensor, target: Tensor) throws -> (l1: Double, lpips: Double, featureAlignment: Double) {
         let weight = HighFrequencyWeightMap.compute(lr)
         let embedding = try branch.embed(lr)
         let sr = try model.graph.forward([lr], training: true)[0]
@@ -131,11 +141,17 @@ public final class LWayAdapter {
         } else {
             srGradient = branch.reconstructor.backward([gradient])[0]
         }
+        var alignment = 0.0
+        if let regulariser, options.featureAlignmentWeight > 0 {
+            let regularisation = try regulariser.loss(sr)
+            srGradient.add(regularisation.gradient, scale: options.featureAlignmentWeight)
+            alignment = regularisation.value
+        }
         model.graph.zeroGradients()
         model.graph.backward([srGradient])
         optimiser.step(model.graph.parameters)
         average?.update()
-        return (l1.value, perceptual.value)
+        return (l1.value, perceptual.value, alignment)
     }
 
     /// R(sr, E(LR)) as the loss sees it; with the controller, R_c and the extent of each item

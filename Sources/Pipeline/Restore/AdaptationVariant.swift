@@ -6,9 +6,17 @@ public enum AdaptationVariant: String, CaseIterable, Sendable {
     case neighbour
     /// Neighbour with the HR-aware controller (QualityController).
     case controller
+    /// Neighbour with the feature-alignment regulariser (FeatureAlignmentRegulariser).
+    case far
+    /// Neighbour with both.
+    case both
+
+    /// Weight of the regulariser in the `far` and `both` variants.
+    public static let featureAlignmentWeight: Float = 0.01
 
     public func apply(to options: inout RestoreOptions) {
         options.adaptation.target = self == .lway ? .same : .neighbour
-        options.adaptation.controller = self == .controller
+        options.adaptation.controller = [.controller, .both].contains(self)
+        options.adaptation.featureAlignmentWeight = [.far, .both].contains(self) ? Self.featureAlignmentWeight : 0
     }
 }

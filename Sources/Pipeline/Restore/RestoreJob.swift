@@ -15,6 +15,7 @@ public enum RestoreJob {
         /// Default: the committed branch, the one with the controller when the options use it.
         public var reconstructionBranch: String?
         public var lpipsWeights = LPIPS.defaultWeightsPath
+        public var featureAlignmentWeights = FeatureAlignmentRegulariser.defaultPath
         public var transcode = TranscodeOptions()
         /// Default: the output's path + ".work".
         public var workFolder: String?
@@ -51,8 +52,10 @@ public enum RestoreJob {
             ?? (options.adaptation.controller ? ReconstructionBranch.defaultControllerPath : ReconstructionBranch.defaultPath)
         let branch = try ReconstructionBranch.load(from: branchPath).branch
         let lpips = try LPIPS.load(from: resources.lpipsWeights)
+        let regulariser = options.adaptation.featureAlignmentWeight > 0
+            ? try FeatureAlignmentRegulariser.load(from: resources.featureAlignmentWeights, lpips: resources.lpipsWeights) : nil
         // Checks the pairing of model and branch, and the adaptation options, now.
-        _ = try LWayAdapter(model: model, branch: branch, lpips: lpips, options: options.adaptation)
+        _ = try LWayAdapter(model: model, branch: branch, lpips: lpips, options: options.adaptation, regulariser: regulariser)
 
         let folder = RestoreWorkFolder(resources.workFolder ?? output + ".work")
         try folder.prepare()
@@ -69,7 +72,8 @@ public enum RestoreJob {
                 continue
             }
             for (parameter, base) in zip(model.graph.parameters, baseWeights) { parameter.value.copy(from: base) }
-            let summary = try adapt(unit, of: units.count, scenes: scenes, model: model, branch: branch, lpips: lpips, options: options, folder: folder)
+            let summary = try adapt(unit, of: units.count, scenes: scenes, model: model, branch: branch, lpips: lpips,
+                                    regulariser: regulariser, options: options, folder: folder)
             adaptationSeconds.append(summary.seconds)
             let sceneNumbers = unit.scenes.map { String($0 + 1) }.joined(separator: ",")
             report("unit \(unit.index + 1)/\(units.count) (scenes \(sceneNumbers)) adapted in " + String(format: "%.1f s", summary.seconds))
@@ -148,11 +152,12 @@ public enum RestoreJob {
     }
 
     private static func adapt(_ unit: AdaptationUnit, of count: Int, scenes: [Scene], model: SRModel, branch: ReconstructionBranch, lpips: LPIPS,
+                              regulariser: FeatureAlignmentRegulariser?,
                               options: RestoreOptions, folder: RestoreWorkFolder) throws -> AdaptationUnitSummary {
         let started = Date()
         var adaptation = options.adaptation
         adaptation.seed = adaptation.seed &+ UInt64(unit.index)
-        let adapter = try LWayAdapter(model: model, branch: branch, lpips: lpips, options: adaptation)
+        let adapter = try LWayAdapter(model: model, branch: branch, lpips: lpips, options: adaptation, regulariser: regulariser)
         let frames = try unit.frames.map { index in
             let scene = scenes.first { $0.firstFrame <= index && index <= $0.lastFrame }!
             let neighbour = options.adaptation.target == .neighbour ? SceneFrameSampler.neighbour(of: index, in: scene) : nil
