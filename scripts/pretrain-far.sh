@@ -2,11 +2,11 @@
 # Trains the committed feature-alignment regulariser, weights/far-alexnet.safetensors, from
 # scratch: the small encoder G (and its projection) aligned to the fixed LPIPS AlexNet (conv1-2
 # Gram statistics, standardised and projected to 64 values) on clean 96x96 patches of the
-# training photographs (scripts/photos.tsv), 3000 steps of 16 patches, Adam 2e-3 cosine to
-# 2e-4, seed 1 (the full option set is stored in the file's metadata). One BLAS thread: faster
-# than two on the shared 2-core machine. Resumable: run it again after an interruption and it
-# goes on from the last checkpoint in the work folder (default out/pretrain-far). About 25
-# minutes on 2 cores.
+# training photographs (scripts/photos.tsv), each turned by a random flip/transposition:
+# 3000 steps of 16 patches, Adam 2e-3 cosine to 2e-4, seed 1 (the full option set is stored
+# in the file's metadata). One BLAS thread: faster than two on the shared 2-core machine.
+# Resumable: run it again after an interruption and it goes on from the last checkpoint in the
+# work folder (default out/pretrain-far). About 15 minutes on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh

@@ -8,7 +8,7 @@ import XCTest
 /// never saw: its loss is lower on clean patches than on the same patches degraded, which is
 /// what makes it a measure of how natural an SR output looks.
 final class CommittedFeatureAlignmentTests: XCTestCase {
-    static let patchCount = 16
+    static let patchCount = 32
 
     /// Each degradation of a batch of clean patches.
     static let degradations: [(name: String, apply: @Sendable (Tensor) throws -> Tensor)] = [

@@ -75,4 +75,15 @@ final class FeatureAlignmentPretrainingTests: XCTestCase {
             XCTAssertEqual("\(error)", "\(folder): holds a run with other options; resume it with the same options or use another work folder")
         }
     }
+
+    func testPatchesAreTurnedByTheEightSymmetriesOfTheSquare() {
+        let picture = Tensor(Shape(1, 1, 2, 2), values: [1, 2, 3, 4])
+        XCTAssertEqual(FeatureAlignmentPretraining.turned(picture, symmetry: 0).values, [1, 2, 3, 4])
+        XCTAssertEqual(FeatureAlignmentPretraining.turned(picture, symmetry: 1).values, [2, 1, 4, 3])
+        XCTAssertEqual(FeatureAlignmentPretraining.turned(picture, symmetry: 2).values, [3, 4, 1, 2])
+        XCTAssertEqual(FeatureAlignmentPretraining.turned(picture, symmetry: 4).values, [1, 3, 2, 4])
+        let numbered = Tensor(Shape(1, 1, 3, 3), values: (0..<9).map(Float.init))
+        let all = Set((0..<8).map { FeatureAlignmentPretraining.turned(numbered, symmetry: $0).values })
+        XCTAssertEqual(all.count, 8)
+    }
 }

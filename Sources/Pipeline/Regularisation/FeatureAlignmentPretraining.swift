@@ -63,10 +63,37 @@ public final class FeatureAlignmentPretraining {
         try TabularLog.truncate(folder.validationLog, header: "step\theld_out_alignment\ttarget_variance", keepingStepsBelow: completedSteps + 1)
     }
 
-    /// `count` random crops, the same for a seed.
+    /// `count` random crops, each turned by one of the square's eight symmetries (flips and
+    /// transposition: a turned photograph is still natural, and 33 photographs are few), the
+    /// same for a seed.
     static func patches(count: Int, size: Int, from photos: PhotoLibrary, seed: UInt64) -> Tensor {
         var generator = SeededGenerator(seed: seed)
-        return Tensor(stacking: (0..<count).map { _ in photos.randomCrop(size: size, using: &generator) })
+        return Tensor(stacking: (0..<count).map { _ in
+            let crop = photos.randomCrop(size: size, using: &generator)
+            return turned(crop, symmetry: Int.random(in: 0..<8, using: &generator))
+        })
+    }
+
+    /// A square picture under symmetry `symmetry` (bit 0: mirror columns, bit 1: mirror rows,
+    /// bit 2: transpose).
+    static func turned(_ picture: Tensor, symmetry: Int) -> Tensor {
+        let shape = picture.shape, side = shape.width
+        precondition(shape.height == side, "only square pictures are turned")
+        let result = Tensor(shape)
+        for n in 0..<shape.batch {
+            for c in 0..<shape.channels {
+                let source = picture.plane(n, c), target = result.plane(n, c)
+                for y in 0..<side {
+                    for x in 0..<side {
+                        var (row, column) = symmetry & 4 != 0 ? (x, y) : (y, x)
+                        if symmetry & 1 != 0 { column = side - 1 - column }
+                        if symmetry & 2 != 0 { row = side - 1 - row }
+                        target[y * side + x] = source[row * side + column]
+                    }
+                }
+            }
+        }
+        return result
     }
 
     /// Trains up to `options.steps`, then writes the result. `report` receives one line per

@@ -19,6 +19,11 @@ import Foundation
 /// one frozen 1x1 convolution. The target has about unit variance per dimension, so G can only
 /// lower the loss by tracking how F's statistics vary from picture to picture, and a loss near 1
 /// means G explains nothing.
+///
+/// Squared, not absolute, differences: their gradient fades as G and F agree, so an output that
+/// already looks natural is left nearly alone and the pull grows with the disagreement; L1's
+/// constant-size gradient would push as hard on either. One instance keeps its graphs' buffers
+/// between calls, so it is for one thread at a time.
 public final class FeatureAlignmentRegulariser {
     /// Length of both projected vectors.
     public static let dimension = 64
