@@ -120,9 +120,9 @@ public final class Convolution: Layer, WorkspaceUser, AbsorbsNextLayer {
         }
     }
 
-    /// The Winograd forward pass: each thread takes a contiguous share of the block rows and
-    /// runs it band by band (transforms and single-threaded sgemms), so that a band's transformed
-    /// input and products stay in that core's cache between the three steps.
+    /// The Winograd forward pass, band by band of block rows, each band on one thread (its
+    /// transforms and single-threaded sgemms), so that its transformed input and products stay
+    /// in that core's cache between the three steps.
     private func forwardWinograd(planes: [UnsafePointer<Float>], height: Int, width: Int, weights: UnsafePointer<Float>,
                                  epilogue: ChannelEpilogue, into target: UnsafeMutablePointer<Float>) {
         let outputHeight = geometry.outputHeight(height), outputWidth = geometry.outputWidth(width)
@@ -132,17 +132,15 @@ public final class Convolution: Layer, WorkspaceUser, AbsorbsNextLayer {
         let blocksDown = (outputHeight + Winograd.outputBlock - 1) / Winograd.outputBlock
         let workers = max(1, min(BLASRuntime.threadCount, blocksDown))
         let band = Winograd.bandBlockRows(inputs: inputChannels, outputs: outputChannels, blocksAcross: blocksX,
-                                          blocksDown: (blocksDown + workers - 1) / workers)
+                                          blocksDown: blocksDown, workers: workers)
         let share = Winograd.workspaceSize(blocks: band * blocksX, inputs: inputChannels, outputs: outputChannels)
         let buffer = columnBuffer(workers * share)
         let geometry = geometry, outputs = outputChannels
         BLASRuntime.withProductsOnCallingThread {
-            ParallelLoop.indexedChunks(blocksDown, workers: workers) { worker, rows in
-                for first in stride(from: rows.lowerBound, to: rows.upperBound, by: band) {
-                    Winograd.forward(planes: planes, height: height, width: width, geometry: geometry, u: filters,
-                                     outputs: outputs, blockRows: first..<min(rows.upperBound, first + band), epilogue: epilogue,
-                                     workspace: buffer + worker * share, into: target)
-                }
+            ParallelLoop.items((blocksDown + band - 1) / band, workers: workers) { worker, index in
+                Winograd.forward(planes: planes, height: height, width: width, geometry: geometry, u: filters,
+                                 outputs: outputs, blockRows: index * band..<min(blocksDown, (index + 1) * band), epilogue: epilogue,
+                                 workspace: buffer + worker * share, into: target)
             }
         }
     }

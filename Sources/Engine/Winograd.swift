@@ -63,10 +63,12 @@ enum Winograd {
         }
     }
 
-    /// Block rows per band of a thread's share of `blocksDown` rows: the band's transformed input
-    /// and products (V and M) kept near `bandBytes`, so that they stay in the core's cache.
-    static func bandBlockRows(inputs: Int, outputs: Int, blocksAcross: Int, blocksDown: Int) -> Int {
-        let rows = max(1, min(blocksDown, bandBytes / (4 * workspaceSize(blocks: blocksAcross, inputs: inputs, outputs: outputs))))
+    /// Block rows per band: the band's transformed input and products (V and M) kept near
+    /// `bandBytes`, so that they stay in the core's cache; with several workers, at least two
+    /// bands each, so that one slowed down hands work to the others.
+    static func bandBlockRows(inputs: Int, outputs: Int, blocksAcross: Int, blocksDown: Int, workers: Int) -> Int {
+        var rows = max(1, min(blocksDown, bandBytes / (4 * workspaceSize(blocks: blocksAcross, inputs: inputs, outputs: outputs))))
+        if workers > 1 { rows = min(rows, max(1, blocksDown / (2 * workers))) }
         // Even bands: the last one is not left with a sliver.
         let bands = (blocksDown + rows - 1) / rows
         return (blocksDown + bands - 1) / bands
