@@ -11,7 +11,10 @@ import Foundation
 /// uninterrupted one would.
 public final class ReconstructionPretraining {
     public let options: PretrainingOptions
-    public let folder: WorkFolder
+    /// loss.tsv: step, L1, LPIPS, total loss, learning rate, seconds of training so far;
+    /// validation.tsv: step, held-out PSNR of R(HR, E(LR)) against LR, and of the bicubic shrink;
+    /// result: reconstruction.safetensors.
+    public let folder: TrainingWorkFolder
     public let branch: ReconstructionBranch
     public private(set) var completedSteps = 0
     private let optimiser = Adam(learningRate: 0)
@@ -20,23 +23,9 @@ public final class ReconstructionPretraining {
     private let validationBatch: ReconstructionBatch
     private let synthesizer: DegradationSynthesizer
 
-    public struct WorkFolder: Sendable {
-        public let path: String
-        public init(_ path: String) { self.path = path }
-        func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
-        public var options: String { file("options.json") }
-        public var checkpoint: String { file("checkpoint.safetensors") }
-        /// step, L1, LPIPS, total loss, learning rate, seconds of training so far.
-        public var lossLog: String { file("loss.tsv") }
-        /// step, held-out PSNR of R(HR, E(LR)) against LR, and of the bicubic shrink.
-        public var validationLog: String { file("validation.tsv") }
-        /// The trained branch, written when the last step is done.
-        public var result: String { file("reconstruction.safetensors") }
-    }
-
     public init(options: PretrainingOptions, workFolder: String, photos: PhotoLibrary, heldOut: PhotoLibrary, lpips: LPIPS) throws {
         self.options = options
-        folder = WorkFolder(workFolder)
+        folder = TrainingWorkFolder(workFolder, resultName: "reconstruction.safetensors")
         self.photos = photos
         self.lpips = lpips
         synthesizer = DegradationSynthesizer(scale: options.configuration.scale)

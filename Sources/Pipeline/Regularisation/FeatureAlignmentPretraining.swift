@@ -11,27 +11,16 @@ import Foundation
 /// alone, so a resumed run trains exactly as an uninterrupted one would.
 public final class FeatureAlignmentPretraining {
     public let options: FeatureAlignmentTrainingOptions
-    public let folder: WorkFolder
+    /// loss.tsv: step, alignment loss, learning rate, seconds of training so far;
+    /// validation.tsv: step, held-out alignment loss, and the variance of F's projection over the
+    /// same patches (the loss of the best constant guess: 1 - loss / variance is what G explains);
+    /// result: far.safetensors.
+    public let folder: TrainingWorkFolder
     public let regulariser: FeatureAlignmentRegulariser
     public private(set) var completedSteps = 0
     private let optimiser = Adam(learningRate: 0)
     private let photos: PhotoLibrary
     private let validationPatches: Tensor
-
-    public struct WorkFolder: Sendable {
-        public let path: String
-        public init(_ path: String) { self.path = path }
-        func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
-        public var options: String { file("options.json") }
-        public var checkpoint: String { file("checkpoint.safetensors") }
-        /// step, alignment loss, learning rate, seconds of training so far.
-        public var lossLog: String { file("loss.tsv") }
-        /// step, held-out alignment loss, and the variance of F's projection over the same
-        /// patches (the loss of the best constant guess: 1 - loss / variance is what G explains).
-        public var validationLog: String { file("validation.tsv") }
-        /// The trained regulariser, written when the last step is done.
-        public var result: String { file("far.safetensors") }
-    }
 
     static let validationSeed: UInt64 = 0x5EED_0F_FA12_0001
     static let calibrationSeed: UInt64 = 0x5EED_0F_FA12_0002
@@ -39,7 +28,7 @@ public final class FeatureAlignmentPretraining {
 
     public init(options: FeatureAlignmentTrainingOptions, workFolder: String, photos: PhotoLibrary, heldOut: PhotoLibrary, lpips: String) throws {
         self.options = options
-        folder = WorkFolder(workFolder)
+        folder = TrainingWorkFolder(workFolder, resultName: "far.safetensors")
         self.photos = photos
         regulariser = try FeatureAlignmentRegulariser(lpips: lpips, seed: options.seed)
         validationPatches = Self.patches(count: Self.validationCount, size: options.patchSize, from: heldOut, seed: Self.validationSeed)
