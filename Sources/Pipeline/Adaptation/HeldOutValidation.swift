@@ -27,6 +27,10 @@ struct HeldOutValidation {
         target = batch.target
     }
 
+    /// Whether the stop rule ends training now: `patience` measurements without improvement
+    /// (never for 0).
+    func wouldStop(patience: Int) -> Bool { patience > 0 && measurementsWithoutImprovement >= patience }
+
     /// Records the loss measured after `iteration` iterations with weights `values`.
     mutating func record(loss: Double, iteration: Int, values: @autoclosure () -> [Tensor]) {
         if let best, loss >= best.loss {

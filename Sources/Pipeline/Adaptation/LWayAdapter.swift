@@ -34,6 +34,20 @@ public final class LWayAdapter {
         public var keptValidation: Double?
     }
 
+    /// What an observer of `adapt` sees after each iteration, before the stop rule decides.
+    public struct Observation {
+        public var step: Step
+        let validation: HeldOutValidation?
+        /// The iteration and held-out loss of the weights the stop rule would keep now.
+        public var keptIteration: Int? { validation?.best?.iteration }
+        public var keptValidation: Double? { validation?.best?.loss }
+        /// The values of those weights (see `withWeights`).
+        public var keptValues: [Tensor]? { validation?.best?.values }
+
+        /// Whether the stop rule with this patience would end training now.
+        public func stopRuleWouldStop(patience: Int) -> Bool { validation?.wouldStop(patience: patience) ?? false }
+    }
+
     /// `regulariser`: needed when `options.featureAlignmentWeight` > 0.
     public init(model: SRModel, branch: ReconstructionBranch, lpips: LPIPS, options: AdaptationOptions,
                 regulariser: FeatureAlignmentRegulariser? = nil) throws {
@@ -62,8 +76,10 @@ public final class LWayAdapter {
 
     /// Fine-tunes on random patches of `frames` (LR, one scene or group), then leaves in the
     /// model the weights to render: the best the stop rule measured, or the last (or their
-    /// moving average) without held-out frames.
-    public func adapt(frames: [AdaptationFrame], progress: (Int, Double) -> Void = { _, _ in }) throws -> Result {
+    /// moving average) without held-out frames. `observe` is called after every iteration; it may
+    /// render with `withRenderedWeights` or `withWeights` (the training state is left as it was).
+    public func adapt(frames: [AdaptationFrame], progress: (Int, Double) -> Void = { _, _ in },
+                      observe: (Observation) throws -> Void = { _ in }) throws -> Result {
         let (training, heldOut) = HeldOutValidation.split(frames, share: options.heldOutShare)
         let sampler = try PatchSampler(frames: training, patchSize: options.lrPatchSize, target: options.target)
         var validation = try heldOut.isEmpty ? nil : HeldOutValidation(frames: heldOut, patchSize: options.lrPatchSize,
@@ -87,7 +103,8 @@ public final class LWayAdapter {
             }
             result.steps.append(done)
             progress(iteration + 1, done.total)
-            if let validation, options.patience > 0, validation.measurementsWithoutImprovement >= options.patience { break }
+            try observe(Observation(step: done, validation: validation))
+            if validation?.wouldStop(patience: options.patience) == true { break }
         }
         if let best = validation?.best {
             for (parameter, value) in zip(model.graph.parameters, best.values) { parameter.value.copy(from: value) }
@@ -107,10 +124,18 @@ public final class LWayAdapter {
     }
 
     /// Runs `body` with the rendered values in the model, then puts the trained ones back.
-    private func withRenderedWeights<T>(_ body: () throws -> T) rethrows -> T {
+    public func withRenderedWeights<T>(_ body: () throws -> T) rethrows -> T {
         guard let average else { return try body() }
         let trained = model.graph.parameters.map { $0.value.copy() }
         average.copyAverages()
+        defer { for (parameter, value) in zip(model.graph.parameters, trained) { parameter.value.copy(from: value) } }
+        return try body()
+    }
+
+    /// Runs `body` with `values` (one per parameter) in the model, then puts the trained ones back.
+    public func withWeights<T>(_ values: [Tensor], _ body: () throws -> T) rethrows -> T {
+        let trained = model.graph.parameters.map { $0.value.copy() }
+        for (parameter, value) in zip(model.graph.parameters, values) { parameter.value.copy(from: value) }
         defer { for (parameter, value) in zip(model.graph.parameters, trained) { parameter.value.copy(from: value) } }
         return try body()
     }

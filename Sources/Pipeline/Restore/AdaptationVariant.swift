@@ -20,3 +20,19 @@ public enum AdaptationVariant: String, CaseIterable, Sendable {
         options.adaptation.featureAlignmentWeight = [.far, .both].contains(self) ? Self.featureAlignmentWeight : 0
     }
 }
+
+extension AdaptationVariant {
+    /// The names `options(named:)` takes: a variant, or a variant with "+far" (the regulariser
+    /// added to it: "lway+far" is the follow-up paper's LWay+FAR).
+    public static let namesHelp = allCases.map(\.rawValue).joined(separator: ", ") + ", each optionally followed by +far"
+
+    /// `base` changed by the variant named `name` (see `namesHelp`); nil for an unknown name.
+    public static func options(named name: String, base: RestoreOptions) -> RestoreOptions? {
+        let regularised = name.hasSuffix("+far")
+        guard let variant = AdaptationVariant(rawValue: regularised ? String(name.dropLast(4)) : name) else { return nil }
+        var options = base
+        variant.apply(to: &options)
+        if regularised { options.adaptation.featureAlignmentWeight = featureAlignmentWeight }
+        return options
+    }
+}

@@ -10,19 +10,25 @@ struct LossCurvePlot {
     var yLabel = "loss"
     var width = 480.0
     var height = 240.0
+    /// Further curves on the same axes; with any, each curve is named in a legend (the first by
+    /// `label`).
+    var label = ""
+    var others: [(label: String, points: [(x: Double, y: Double)])] = []
+
+    private static let colours = ["#c0392b", "#2471a3", "#229954", "#7d3c98", "#b9770e", "#566573"]
 
     /// Room for the tick labels and axis names.
     private let margin = (left: 64.0, right: 16.0, top: 28.0, bottom: 44.0)
 
     func svg() -> String {
         let plotWidth = width - margin.left - margin.right, plotHeight = height - margin.top - margin.bottom
-        let xs = points.map(\.x), ys = points.map(\.y)
+        let curves = [(label, points)] + others.map { ($0.label, $0.points) }
+        let xs = curves.flatMap { $0.1.map(\.x) }, ys = curves.flatMap { $0.1.map(\.y) }
         let (xLow, xHigh) = Self.range(xs), (yLow, yHigh) = Self.range(ys)
         func place(_ point: (x: Double, y: Double)) -> (Double, Double) {
             (margin.left + (point.x - xLow) / (xHigh - xLow) * plotWidth,
              margin.top + (1 - (point.y - yLow) / (yHigh - yLow)) * plotHeight)
         }
-        let placed = points.map(place).map { Self.number($0.0) + "," + Self.number($0.1) }
         let bottom = margin.top + plotHeight, right = margin.left + plotWidth
         var parts = [
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Self.number(width))\" height=\"\(Self.number(height))\" "
@@ -37,11 +43,18 @@ struct LossCurvePlot {
             "<text x=\"\(Self.number(margin.left + plotWidth / 2))\" y=\"\(Self.number(height - 6))\" text-anchor=\"middle\" font-size=\"12\">\(HTMLText.escape(xLabel))</text>",
             "<text transform=\"translate(14 \(Self.number(margin.top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\" font-size=\"12\">\(HTMLText.escape(yLabel))</text>",
         ]
-        if !placed.isEmpty {
-            parts.append("<polyline class=\"curve\" fill=\"none\" stroke=\"#c0392b\" stroke-width=\"1.5\" points=\"\(placed.joined(separator: " "))\"/>")
-        }
-        if placed.count == 1, let only = points.first.map(place) {
-            parts.append("<circle cx=\"\(Self.number(only.0))\" cy=\"\(Self.number(only.1))\" r=\"3\" fill=\"#c0392b\"/>")
+        for (index, curve) in curves.enumerated() {
+            let colour = Self.colours[index % Self.colours.count]
+            let placed = curve.1.map(place).map { Self.number($0.0) + "," + Self.number($0.1) }
+            if !placed.isEmpty {
+                parts.append("<polyline class=\"curve\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"1.5\" points=\"\(placed.joined(separator: " "))\"/>")
+            }
+            if placed.count == 1, let only = curve.1.first.map(place) {
+                parts.append("<circle cx=\"\(Self.number(only.0))\" cy=\"\(Self.number(only.1))\" r=\"3\" fill=\"\(colour)\"/>")
+            }
+            if curves.count > 1 {
+                parts.append("<text x=\"\(Self.number(right - 4))\" y=\"\(Self.number(margin.top + 12 + 14 * Double(index)))\" text-anchor=\"end\" font-size=\"11\" fill=\"\(colour)\">\(HTMLText.escape(curve.0))</text>")
+            }
         }
         parts.append("</svg>")
         return parts.joined(separator: "\n")

@@ -43,7 +43,14 @@ public enum VideoComparison {
         }
     }
 
-    public static func compare(_ candidate: String, reference: String, lpips: LPIPS, niqe: NIQE) throws -> [FrameQuality] {
+    /// The quality of one restored picture against its reference; NIQE is 0 without `niqe`
+    /// (the slowest measure, which callers may leave out and must then not report).
+    public static func quality(of output: Tensor, frame: Int, reference target: Tensor, lpips: LPIPS, niqe: NIQE?) throws -> FrameQuality {
+        FrameQuality(frame: frame, psnr: Metrics.psnr(output, target), ssim: Metrics.ssim(output, target),
+                     lpips: try lpips.distances(output, target)[0], niqe: try niqe?.score(output) ?? 0)
+    }
+
+    public static func compare(_ candidate: String, reference: String, lpips: LPIPS, niqe: NIQE?) throws -> [FrameQuality] {
         let candidateFrames = try VideoFrameReader(path: candidate), referenceFrames = try VideoFrameReader(path: reference)
         var qualities: [FrameQuality] = []
         while let restored = try candidateFrames.next() {
@@ -53,9 +60,8 @@ public enum VideoComparison {
             guard restored.image.width == clean.image.width, restored.image.height == clean.image.height else {
                 throw MediaError(candidate, "frames are \(restored.image.width)x\(restored.image.height), the reference's \(clean.image.width)x\(clean.image.height)")
             }
-            let output = Tensor(restored.image), target = Tensor(clean.image)
-            qualities.append(FrameQuality(frame: restored.index, psnr: Metrics.psnr(output, target), ssim: Metrics.ssim(output, target),
-                                          lpips: try lpips.distances(output, target)[0], niqe: try niqe.score(output)))
+            qualities.append(try quality(of: Tensor(restored.image), frame: restored.index, reference: Tensor(clean.image),
+                                         lpips: lpips, niqe: niqe))
         }
         if try referenceFrames.next() != nil { throw MediaError(reference, "has more frames than \(candidate) (\(qualities.count))") }
         return qualities
