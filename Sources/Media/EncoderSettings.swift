@@ -1,5 +1,5 @@
 /// The video codecs FilmSR writes.
-public enum VideoCodec: String, CaseIterable, Sendable {
+public enum VideoCodec: String, CaseIterable, Codable, Sendable {
     /// H.264 through libx264: small delivery files.
     case h264
     /// FFV1 version 3: the lossless archival master. Stored as RGB so that it decodes to
@@ -21,7 +21,7 @@ public enum VideoCodec: String, CaseIterable, Sendable {
 }
 
 /// How the video stream is encoded.
-public struct EncoderSettings: Sendable {
+public struct EncoderSettings: Codable, Equatable, Sendable {
     public var codec: VideoCodec
     /// libx264's constant rate factor (0 lossless .. 51); ignored by other codecs.
     public var crf: Double

@@ -11,3 +11,14 @@ public struct UnchangedFrames: FrameProcessor {
     public func outputSize(width: Int, height: Int) -> (width: Int, height: Int) { (width, height) }
     public func process(_ frame: DecodedFrame) -> RGBImage { frame.image }
 }
+
+extension FrameProcessor {
+    /// `process`, refusing a picture of another size than announced: the encoder was opened for that size.
+    func process(_ frame: DecodedFrame, expecting size: (width: Int, height: Int), writing path: String) throws -> RGBImage {
+        let processed = try process(frame)
+        guard processed.width == size.width && processed.height == size.height else {
+            throw MediaError(path, "frame \(frame.index) came out \(processed.width)x\(processed.height), expected \(size.width)x\(size.height)")
+        }
+        return processed
+    }
+}

@@ -41,7 +41,8 @@ struct Restore: ParsableCommand {
         var resources = restore.resources()
         resources.transcode = try encoding.transcodeOptions()
         resources.workFolder = work
-        try RestoreJob.run(input: input, output: output, options: options, resources: resources, dump: dump) { print($0) }
+        // Each line flushed as it comes: a job of hours is often followed in a log file.
+        try RestoreJob.run(input: input, output: output, options: options, resources: resources, dump: dump) { print($0); fflush(nil) }
         print(output)
     }
 }

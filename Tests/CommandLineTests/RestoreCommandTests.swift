@@ -35,8 +35,26 @@ final class RestoreCommandTests: CommandLineTestCase {
         XCTAssertTrue(result.output.contains("R fed a blurred HR"), result.output)
     }
 
-    /// Killed in the middle of adaptation and run again, a job skips what it finished and
-    /// produces exactly the frames of an uninterrupted run, with the sound.
+    /// Runs filmsr until `marker` appears, then kills it; returns what it printed.
+    func runKilled(_ arguments: [String], when marker: String) throws -> String {
+        let log = try temporaryDirectory() + "/stdout.txt"
+        FileManager.default.createFile(atPath: log, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = FileHandle(forWritingAtPath: log)
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(300)
+        while !FileManager.default.fileExists(atPath: marker) && process.isRunning && Date() < deadline { usleep(20_000) }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        return try String(contentsOfFile: log, encoding: .utf8)
+    }
+
+    /// Killed in the middle of adaptation, run again and killed in the middle of rendering, then
+    /// run a third time, a job skips what it finished each time and produces exactly the frames
+    /// of an uninterrupted run, with the sound.
     func testKilledRestoreResumesToTheSameOutput() throws {
         let folder = try temporaryDirectory()
         let branch = try makeBranch(in: folder)
@@ -44,30 +62,27 @@ final class RestoreCommandTests: CommandLineTestCase {
         let whole = try filmsr(arguments + [folder + "/whole.mkv"])
         XCTAssertEqual(whole.status, 0, whole.errors)
 
-        let interrupted = folder + "/interrupted.mkv"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments + [interrupted]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let marker = interrupted + ".work/adapted/unit-001.safetensors"
-        let deadline = Date().addingTimeInterval(300)
-        while !FileManager.default.fileExists(atPath: marker) && process.isRunning && Date() < deadline { usleep(20_000) }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        let interrupted = folder + "/interrupted.mkv", work = interrupted + ".work"
+        _ = try runKilled(arguments + [interrupted], when: work + "/adapted/unit-001.safetensors")
         XCTAssertFalse(FileManager.default.fileExists(atPath: interrupted), "no output before the job is complete")
-        XCTAssertFalse(FileManager.default.fileExists(atPath: interrupted + ".work/adapted/unit-004.safetensors"), "killed too late to test resuming")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: work + "/adapted/unit-004.safetensors"), "killed too late to test resuming")
+
+        let second = try runKilled(arguments + [interrupted], when: work + "/render/segment-00001.fsrseg")
+        XCTAssertFalse(second.contains("unit 1/5"), "a finished unit was adapted again: \(second)")
+        XCTAssertTrue(second.contains("unit 5/5"), second)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: interrupted), "no output before the job is complete")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: work + "/render/segment-00004.fsrseg"), "killed too late to test resuming")
 
         let resumed = try filmsr(arguments + [interrupted])
         XCTAssertEqual(resumed.status, 0, resumed.errors)
-        XCTAssertFalse(resumed.output.contains("unit 1/5"), "a finished unit was adapted again: \(resumed.output)")
-        XCTAssertTrue(resumed.output.contains("unit 5/5"), resumed.output)
+        XCTAssertFalse(resumed.output.contains("adapted in"), "a finished unit was adapted again: \(resumed.output)")
+        XCTAssertTrue(resumed.output.contains("segments done by an earlier run"), resumed.output)
         XCTAssertEqual(try videoChecksums(interrupted), try videoChecksums(folder + "/whole.mkv"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: work + "/render"), "segments left behind once the film is complete")
         for frame in [30, 100] {
             for picture in ["lr", "baseline", "adapted", "weightmap", "side-by-side"] {
                 let name = String(format: "/dump/frame_%06d.", frame) + picture + ".png"
-                XCTAssertEqual(FileManager.default.contents(atPath: interrupted + ".work" + name),
+                XCTAssertEqual(FileManager.default.contents(atPath: work + name),
                                FileManager.default.contents(atPath: folder + "/whole.mkv.work" + name), "resumed job's \(name) differs")
             }
         }

@@ -5,9 +5,10 @@ import Media
 /// `filmsr restore`: scenes, per-scene LWay adaptation, rendering, re-encoding.
 ///
 /// Stages, each leaving its result in the work folder so that a job killed at any point
-/// resumes where it stopped (finished adaptations are never redone): detect scenes, sample
-/// each scene's frames, form the adaptation units (scene, group or clip), adapt each unit,
-/// then render every frame with its unit's weights. The output file appears only when complete.
+/// resumes where it stopped (finished adaptations and rendered segments are never redone):
+/// detect scenes, sample each scene's frames, form the adaptation units (scene, group or clip),
+/// adapt each unit, render every frame with its unit's weights a segment at a time, join the
+/// segments with the sound. The output file appears only when complete.
 public enum RestoreJob {
     /// Where the job's inputs other than the film come from.
     public struct Resources: Sendable {
@@ -98,13 +99,37 @@ public enum RestoreJob {
         // Written before rendering too, so that a restorer can look while a long film renders.
         try page.write()
         let renderStarted = Date()
-        try TranscodeJob.run(input: input, output: destination.path, options: resources.transcode, processor: processor, stage: "render")
+        try render(input, to: destination.path, scenes: scenes, processor: processor, options: resources.transcode,
+                   folder: folder, report: report)
         let renderSeconds = Date().timeIntervalSince(renderStarted)
         page.renderSeconds = renderSeconds
         page.generated = Date()
         try page.write()
         return Summary(scenes: scenes, units: units, adaptationSeconds: adaptationSeconds,
                        renderSeconds: renderSeconds, workFolder: folder, dumpedFrames: dumpedFrames)
+    }
+
+    /// Most frames a render segment holds: what an interruption can cost (a few minutes of rendering).
+    static let segmentFrames = 500
+
+    /// Renders the segments an earlier run did not finish (a scene, or a part of a long one,
+    /// each), then joins them into the film; the segments go once the film is in place.
+    private static func render(_ input: String, to output: String, scenes: [Scene], processor: AdaptedSuperResolutionProcessor,
+                               options: TranscodeOptions, folder: RestoreWorkFolder, report: (String) -> Void) throws {
+        let segments = scenes.flatMap { scene in
+            stride(from: scene.firstFrame, through: scene.lastFrame, by: segmentFrames).map { $0..<min($0 + segmentFrames, scene.lastFrame + 1) }
+        }
+        let render = try SegmentedRender(input: input, output: output, folder: folder.renderFolder, segments: segments, options: options)
+        let finished = render.finishedSegments.count
+        if finished > 0 { report("render: \(finished) of \(segments.count) segments done by an earlier run") }
+        let progress = ProgressReporter(stage: "render", total: render.framesToRender)
+        try render.render(processor: processor) { done in
+            let scene = scenes.firstIndex { $0.lastFrame >= done.frame } ?? scenes.count - 1
+            progress.update(done: done.framesDone, detail: "scene \(scene + 1)/\(scenes.count)  frame \(done.frame)")
+        }
+        progress.finish()
+        try render.join()
+        try FileManager.default.removeItem(atPath: folder.renderFolder)
     }
 
     /// Takes the work folder for this job, or refuses one made for another.

@@ -10,6 +10,8 @@ import Foundation
 ///     adapted/unit-NNN.loss.tsv      the loss per iteration
 ///     adapted/unit-NNN.json          what the adaptation took and reached (written before the weights)
 ///     dump/frame_NNNNNN.KIND.png     pictures of the frames chosen with --dump (KIND: see DumpedPicture)
+///     render/segment-NNNNN.fsrseg    the encoded video, a piece at a time (SegmentedRender); removed
+///                                    once the film is complete
 ///     report.html                    the job's report for a restorer, rewritten by every run
 public struct RestoreWorkFolder: Sendable {
     public let path: String
@@ -27,6 +29,7 @@ public struct RestoreWorkFolder: Sendable {
     public func lossLog(unit: Int) -> String { file(String(format: "adapted/unit-%03d.loss.tsv", unit)) }
     public func unitSummary(unit: Int) -> String { file(String(format: "adapted/unit-%03d.json", unit)) }
     public var dumpFolder: String { file("dump") }
+    public var renderFolder: String { file("render") }
     /// Relative to the work folder, as the report links it.
     public static func dumpName(frame: Int, _ picture: DumpedPicture) -> String {
         String(format: "dump/frame_%06d.", frame) + picture.rawValue + ".png"

@@ -1,0 +1,126 @@
+import CFFmpeg
+import Foundation
+
+/// A transcode done in pieces so that an interruption loses at most the piece in progress:
+/// consecutive runs of frames are each encoded by a fresh encoder (so each starts with a
+/// keyframe) into a segment file of the render folder, and `join` then writes the film from the
+/// segments' packets and the input's audio and subtitles, interleaved by time.
+///
+/// Every segment is encoded with the settings of the finished film, so the join only copies
+/// packets; a run that finds segments made with other settings (or for another picture size)
+/// renders them again. Frames decode from the start on every run: a finished segment's frames
+/// are decoded but not processed, which is what makes each piece exactly as in an
+/// uninterrupted run (a frame's duration is the gap to the next one).
+public struct SegmentedRender {
+    public let input: String
+    /// The finished film: its container decides how the segments are encoded.
+    public let output: String
+    public let folder: String
+    /// Consecutive frame ranges from frame 0. Frames past the last range's end (a stream that
+    /// grew since it was scanned) go into the last segment.
+    public let segments: [Range<Int>]
+    /// The encoder of every segment, and the streams the film keeps.
+    public let options: TranscodeOptions
+    /// Whether the finished film's container wants the codec's global header.
+    let globalHeader: Bool
+
+    public init(input: String, output: String, folder: String, segments: [Range<Int>], options: TranscodeOptions) throws {
+        guard let first = segments.first, first.lowerBound == 0,
+              zip(segments, segments.dropFirst()).allSatisfy({ $0.upperBound == $1.lowerBound }), segments.allSatisfy({ !$0.isEmpty }) else {
+            throw MediaError(folder, "render segments must be consecutive, non-empty runs of frames from frame 0")
+        }
+        guard let format = av_guess_format(nil, output, nil) else {
+            throw MediaError(output, "unknown output container: use a name ending in .mkv, .mp4 or .mov")
+        }
+        self.input = input
+        self.output = output
+        self.folder = folder
+        self.segments = segments
+        self.options = options
+        globalHeader = format.pointee.flags & AVFMT_GLOBALHEADER != 0
+    }
+
+    public func segmentPath(_ index: Int) -> String {
+        (folder as NSString).appendingPathComponent(String(format: "segment-%05d.fsrseg", index))
+    }
+
+    /// What the segments were encoded with: a run that differs renders them again.
+    var settingsPath: String { (folder as NSString).appendingPathComponent("settings.json") }
+
+    public var finishedSegments: [Int] {
+        segments.indices.filter { FileManager.default.fileExists(atPath: segmentPath($0)) }
+    }
+
+    /// Frames in segments not yet rendered (the last one's count as planned).
+    public var framesToRender: Int {
+        segments.indices.filter { !FileManager.default.fileExists(atPath: segmentPath($0)) }.map { segments[$0].count }.reduce(0, +)
+    }
+
+    struct Settings: Codable, Equatable {
+        var encoder: EncoderSettings
+        var globalHeader: Bool
+        var width: Int
+        var height: Int
+        var segments: [Range<Int>]
+    }
+
+    /// Renders every segment not yet in the folder; returns how many frames it processed.
+    @discardableResult
+    public func render(processor: some FrameProcessor, progress: ((TranscodeProgress) -> Void)? = nil) throws -> Int {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let reader = try VideoFrameReader(path: input)
+        let size = processor.outputSize(width: reader.width, height: reader.height)
+        let encoderInput = reader.encoderInput(width: size.width, height: size.height)
+        let header = VideoSegmentFile.Header(of: try VideoEncoder(settings: options.encoder, input: encoderInput,
+                                                                  globalHeader: globalHeader, path: output))
+        try keepOnlySegments(made: Settings(encoder: options.encoder, globalHeader: globalHeader, width: size.width, height: size.height,
+                                            segments: segments), header: header)
+        let missing = Set(segments.indices).subtracting(finishedSegments)
+        let expected = framesToRender
+
+        var open: (index: Int, encoder: VideoEncoder, file: VideoSegmentFile.Writer, packets: VideoPacketWriter)?
+        func close() throws {
+            guard let segment = open else { return }
+            try segment.encoder.finish(receive: segment.packets.write)
+            try segment.file.finish()
+            open = nil
+        }
+        var rendered = 0, index = 0
+        while let frame = try reader.next() {
+            while index < segments.count - 1 && frame.index >= segments[index].upperBound { index += 1 }
+            if open?.index != index { try close() }
+            guard missing.contains(index) else { continue }
+            if open == nil {
+                let path = segmentPath(index)
+                let encoder = try VideoEncoder(settings: options.encoder, input: encoderInput, globalHeader: globalHeader, path: path)
+                let file = try VideoSegmentFile.Writer(path: path, header: VideoSegmentFile.Header(of: encoder))
+                open = (index, encoder, file, VideoPacketWriter(sink: file.write))
+            }
+            let processed = try processor.process(frame, expecting: size, writing: segmentPath(index))
+            open!.packets.expect(pts: frame.pts, duration: frame.duration)
+            try open!.encoder.encode(processed, pts: frame.pts, duration: frame.duration, receive: open!.packets.write)
+            rendered += 1
+            progress?(TranscodeProgress(framesDone: rendered, frame: frame.index, framesExpected: expected, mediaTime: frame.time))
+        }
+        try close()
+        if let absent = segments.indices.first(where: { !FileManager.default.fileExists(atPath: segmentPath($0)) }) {
+            throw MediaError(input, "ended before frame \(segments[absent].lowerBound): it has fewer frames than when it was scanned")
+        }
+        return rendered
+    }
+
+    /// Segments made with other settings, or whose encoder header differs from what this run's
+    /// encoder writes (another FFmpeg, say), are deleted, and so are pieces an interrupted run
+    /// left half-written; the settings of this run are recorded.
+    private func keepOnlySegments(made settings: Settings, header: VideoSegmentFile.Header) throws {
+        let sameSettings = FileManager.default.contents(atPath: settingsPath)
+            .map { (try? JSONDecoder().decode(Settings.self, from: $0)) == settings } ?? false
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        for name in names where name.hasSuffix(".fsrseg") || name.hasSuffix(".filmsr-tmp") {
+            let path = (folder as NSString).appendingPathComponent(name)
+            if sameSettings, name.hasSuffix(".fsrseg"), (try? VideoSegmentFile.Reader(path: path).header) == header { continue }
+            try FileManager.default.removeItem(atPath: path)
+        }
+        if !sameSettings { try JSONEncoder().encode(settings).write(to: URL(fileURLWithPath: settingsPath), options: .atomic) }
+    }
+}
