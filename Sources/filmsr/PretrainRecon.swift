@@ -47,7 +47,22 @@ struct PretrainRecon: ParsableCommand {
     @Option(name: .customLong("controller-weight"), help: "Weight of the controller head's regression loss.")
     var controllerWeight = PretrainingOptions().controllerWeight
 
-    @Option(help: "Start E and R from this trained branch (its controller head, if any, is not used).")
+    @Flag(name: .customLong("family-classifier"), help: "Train a degradation-family classifier on E's embedding with the branch.")
+    var familyClassifier = false
+
+    @Option(name: .customLong("family-weight"), help: "Weight of the family classifier's cross-entropy.")
+    var familyWeight = PretrainingOptions().familyWeight
+
+    @Option(name: .customLong("psnr-weight"), help: "Weight of a PSNR loss (mean per-item -PSNR in dB) added to L1 + w * LPIPS.")
+    var psnrWeight = PretrainingOptions().psnrWeight
+
+    @Option(name: .customLong("neighbourhood-weight"), help: "Weight of a neighbourhood-components loss grouping E's embeddings by degradation family.")
+    var neighbourhoodWeight = PretrainingOptions().neighbourhoodWeight
+
+    @Flag(name: .customLong("residual-gate"), help: "Gate R's residual over the area shrink by a scale read from E's embedding.")
+    var residualGate = false
+
+    @Option(help: "Start from this trained branch: every weight it has by name is copied, new heads and R's gate start fresh.")
     var initial: String?
 
     @Option(help: "Seed of the initial weights and of every training pair.")
@@ -80,6 +95,9 @@ struct PretrainRecon: ParsableCommand {
         }
         guard patch >= 32 else { throw UsageError("--patch \(patch): LR patches must be at least 32 pixels (the encoder and LPIPS need them)") }
         guard embedding > 0 else { throw UsageError("--embedding must be positive") }
+        guard psnrWeight >= 0, familyWeight >= 0, neighbourhoodWeight >= 0 else {
+            throw UsageError("--psnr-weight, --family-weight and --neighbourhood-weight cannot be negative")
+        }
         // Checked before hours of training, not after.
         let destination = try output.map { try OutputPath($0, inputs: []) }
         BLASRuntime.setThreadCount(threads)
@@ -96,6 +114,11 @@ struct PretrainRecon: ParsableCommand {
         options.configuration.mapping = mappingValue
         options.configuration.controller = controller
         options.controllerWeight = controllerWeight
+        options.configuration.familyClassifier = familyClassifier
+        options.familyWeight = familyWeight
+        options.configuration.residualGate = residualGate
+        options.psnrWeight = psnrWeight
+        options.neighbourhoodWeight = neighbourhoodWeight
         options.initialBranch = initial
         let photoFolder = photos ?? PhotoLibrary.defaultDirectory
         let training = try ReconstructionPretraining(

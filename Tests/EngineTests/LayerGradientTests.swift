@@ -102,3 +102,15 @@ extension LayerGradientTests {
         XCTAssertEqual(pooled.values, [5, 8])
     }
 }
+
+extension LayerGradientTests {
+    func testSigmoidGate() throws {
+        try checkGradients(SigmoidGate(ceiling: 2), inputShapes: [Shape(3, 2, 3, 4), Shape(3, 1, 1, 1)])
+        // A zero logit is the identity (ceiling 2); a very negative one switches x off.
+        let x = Tensor(Shape(2, 1, 1, 2), values: [1, -2, 3, 4]), output = Tensor(Shape(2, 1, 1, 2))
+        SigmoidGate(ceiling: 2).forward([x, Tensor(Shape(2, 1, 1, 1), values: [0, -30])], [output])
+        XCTAssertEqual(output.values[0...1], [1, -2])
+        XCTAssertEqual(output.values[2], 0, accuracy: 1e-10)
+        XCTAssertThrowsError(try SigmoidGate().outputShapes(for: [Shape(2, 3, 4, 4), Shape(2, 3, 1, 1)]))
+    }
+}

@@ -123,6 +123,81 @@ final class TrainingTests: XCTestCase {
         XCTAssertEqual(mse.gradient.values, [0.5, 0, -1, -0.25])
     }
 
+    /// Cross-entropy: its value for known logits, invariance to a shift of every logit (large
+    /// logits do not overflow), and its gradient against central differences.
+    func testSoftmaxCrossEntropyValueAndGradient() throws {
+        let logits = Tensor(Shape(2, 3, 1, 1), values: [0, 0, 0, 1, 2, 3])
+        let loss = Loss.softmaxCrossEntropy(logits, labels: [1, 2])
+        let expected = (log(3.0) + (log(exp(1.0) + exp(2.0) + exp(3.0)) - 3)) / 2
+        XCTAssertEqual(loss.value, expected, accuracy: 1e-6)
+        let shifted = Tensor(Shape(2, 3, 1, 1), values: logits.values.map { $0 + 500 })
+        XCTAssertEqual(Loss.softmaxCrossEntropy(shifted, labels: [1, 2]).value, expected, accuracy: 1e-4)
+        var generator = SeededGenerator(seed: 8)
+        let random = Tensor(Shape(4, 6, 1, 1))
+        random.fillUniform(-3...3, using: &generator)
+        let labels = [0, 5, 2, 2]
+        let analytic = Loss.softmaxCrossEntropy(random, labels: labels).gradient
+        for index in 0..<random.count {
+            let original = random.data[index], step: Float = 1e-2
+            random.data[index] = original + step
+            let plus = Loss.softmaxCrossEntropy(random, labels: labels).value
+            random.data[index] = original - step
+            let minus = Loss.softmaxCrossEntropy(random, labels: labels).value
+            random.data[index] = original
+            XCTAssertEqual(Double(analytic.data[index]), (plus - minus) / Double(2 * step), accuracy: 1e-4, "logit \(index)")
+        }
+    }
+
+    /// The PSNR loss is minus the mean per-item PSNR, and its gradient matches central
+    /// differences for an item far from its target and one close to it.
+    func testNegativePSNRValueAndGradient() throws {
+        var generator = SeededGenerator(seed: 9)
+        let target = Tensor(Shape(2, 3, 4, 4))
+        target.fillUniform(0...1, using: &generator)
+        let prediction = target.copy()
+        for i in 0..<prediction.count { prediction.data[i] += Float.random(in: -1...1, using: &generator) * (i < 48 ? 0.2 : 0.01) }
+        let loss = Loss.negativePSNR(prediction, target)
+        XCTAssertEqual(loss.value, -Metrics.meanItemPSNR(prediction, target), accuracy: 1e-2)
+        for index in stride(from: 0, to: prediction.count, by: 5) {
+            let original = prediction.data[index], step: Float = 1e-4
+            prediction.data[index] = original + step
+            let plus = Loss.negativePSNR(prediction, target).value
+            prediction.data[index] = original - step
+            let minus = Loss.negativePSNR(prediction, target).value
+            prediction.data[index] = original
+            let numeric = (plus - minus) / Double(2 * step)
+            XCTAssertEqual(Double(loss.gradient.data[index]), numeric, accuracy: 2e-2 * max(1, abs(numeric)), "value \(index)")
+        }
+    }
+
+    /// NCA: low when each label's embeddings point one way and the labels apart, high when
+    /// mixed, unaffected by each embedding's length; its gradient matches central differences.
+    func testNeighbourhoodComponentsValueAndGradient() throws {
+        let separated = Tensor(Shape(4, 2, 1, 1), values: [1, 0, 3, 0.1, 0, 2, 0.1, 1])
+        let mixed = Tensor(Shape(4, 2, 1, 1), values: [1, 0, 0, 2, 3, 0.1, 0.1, 1])
+        let labels = [0, 0, 1, 1]
+        XCTAssertLessThan(Loss.neighbourhoodComponents(separated, labels: labels).value, 0.01)
+        XCTAssertGreaterThan(Loss.neighbourhoodComponents(mixed, labels: labels).value, 5)
+        let longer = Tensor(Shape(4, 2, 1, 1), values: separated.values.enumerated().map { $0.element * Float($0.offset / 2 + 1) })
+        XCTAssertEqual(Loss.neighbourhoodComponents(longer, labels: labels).value, Loss.neighbourhoodComponents(separated, labels: labels).value, accuracy: 1e-9)
+        // A label no other item has (3) takes no part.
+        var generator = SeededGenerator(seed: 10)
+        let random = Tensor(Shape(6, 5, 1, 1))
+        random.fillUniform(-1...1, using: &generator)
+        let randomLabels = [0, 1, 0, 2, 1, 3]
+        let loss = Loss.neighbourhoodComponents(random, labels: randomLabels, temperature: 0.5)
+        for index in 0..<random.count {
+            let original = random.data[index], step: Float = 1e-3
+            random.data[index] = original + step
+            let plus = Loss.neighbourhoodComponents(random, labels: randomLabels, temperature: 0.5).value
+            random.data[index] = original - step
+            let minus = Loss.neighbourhoodComponents(random, labels: randomLabels, temperature: 0.5).value
+            random.data[index] = original
+            XCTAssertEqual(Double(loss.gradient.data[index]), (plus - minus) / Double(2 * step), accuracy: 1e-3, "value \(index)")
+        }
+        XCTAssertEqual(Loss.neighbourhoodComponents(random, labels: [0, 1, 2, 3, 4, 5]).value, 0)
+    }
+
     func testHaarWaveletBandsGradientAndPerfectReconstruction() throws {
         let block = Tensor(Shape(1, 1, 2, 2), values: [1, 2, 3, 4])  // [a b; c d]
         let bands = Tensor(Shape(1, 4, 1, 1))

@@ -54,10 +54,16 @@ final class ReconstructionBranchTests: XCTestCase {
     }
 
     /// The wiring of E into R: the loss's gradient with respect to weights of E (reached only
-    /// through R's styles) and of R agrees with central differences.
+    /// through R's styles, and its residual gate where it has one) and of R agrees with central
+    /// differences.
     func testGradientFlowsThroughReconstructorIntoEncoder() throws {
-        for mapping in ReconstructionConfiguration.Mapping.allCases {
-            let branch = ReconstructionBranch(configuration: Self.tinyConfiguration(mapping), seed: 5)
+        var gated = Self.tinyConfiguration()
+        gated.residualGate = true
+        for configuration in ReconstructionConfiguration.Mapping.allCases.map({ Self.tinyConfiguration($0) }) + [gated] {
+            let mapping = configuration.mapping
+            let branch = ReconstructionBranch(configuration: configuration, seed: 5)
+            // Away from its starting zeros, so that the gate's own slope is checked too.
+            for parameter in branch.reconstructor.parameters where parameter.name.contains(".gate.") { parameter.value.fill(0.3) }
             var generator = SeededGenerator(seed: 6)
             let lr = Tensor(Shape(2, 3, 24, 24)), hr = Tensor(Shape(2, 3, 96, 96)), projection = Tensor(Shape(2, 3, 24, 24))
             lr.fillUniform(0...1, using: &generator)
@@ -75,6 +81,7 @@ final class ReconstructionBranchTests: XCTestCase {
             branch.encoder.backward([inputGradients[1]])
             let checked = ["encoder.features.conv_first.weight", "encoder.head.down2.weight", "encoder.head.embedding.weight",
                            "reconstructor.block0.style.weight", "reconstructor.block0.modulated.weight", "reconstructor.conv_first.weight"]
+                + (configuration.residualGate ? ["reconstructor.gate.weight", "reconstructor.gate.bias"] : [])
             for name in checked {
                 let parameter = try XCTUnwrap(branch.parameters.first { $0.name == name }, name)
                 for index in stride(from: 0, to: parameter.value.count, by: max(1, parameter.value.count / 5)) {

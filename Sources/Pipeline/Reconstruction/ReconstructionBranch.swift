@@ -13,6 +13,9 @@ public final class ReconstructionBranch {
     /// With `configuration.controller`: embedding -> the quality indicator (n, 1, 1, 1) that a
     /// true HR picture of that LR has (QualityController).
     public let qualityHead: Graph?
+    /// With `configuration.familyClassifier`: embedding -> logits of the degradation family
+    /// (n, families, 1, 1), used in pretraining only (FamilyClassifier).
+    public let familyHead: Graph?
 
     static let format = "filmsr-reconstruction-branch/1"
 
@@ -34,9 +37,12 @@ public final class ReconstructionBranch {
         encoder = DegradationEncoder.build(configuration, seed: seed)
         reconstructor = Reconstructor.build(configuration, seed: seed &+ 1)
         qualityHead = configuration.controller ? QualityController.buildHead(configuration, seed: seed &+ 2) : nil
+        familyHead = configuration.familyClassifier ? FamilyClassifier.buildHead(configuration, seed: seed &+ 3) : nil
     }
 
-    public var parameters: [Parameter] { encoder.parameters + reconstructor.parameters + (qualityHead?.parameters ?? []) }
+    public var parameters: [Parameter] {
+        encoder.parameters + reconstructor.parameters + (qualityHead?.parameters ?? []) + (familyHead?.parameters ?? [])
+    }
 
     public var minimumLRSize: Int { DegradationEncoder.minimumInputSize }
 

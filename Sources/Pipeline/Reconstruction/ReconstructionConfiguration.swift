@@ -25,8 +25,24 @@ public struct ReconstructionConfiguration: Codable, Equatable, Sendable {
     /// Whether the branch carries the HR-aware controller's head (QualityController): it
     /// predicts from e the quality indicator a true HR of that LR has.
     public var controller = false
+    /// Whether the branch carries a degradation-family classifier on e (FamilyClassifier): in
+    /// pretraining its cross-entropy teaches E to tell the families apart.
+    public var familyClassifier = false
+    /// Whether R's residual over the area shrink passes through a gate read from e
+    /// (2 sigmoid(w.e + b), starting at 1): a demodulated R cannot scale its own output down,
+    /// and where e says "almost a plain shrink" the best residual is almost none.
+    public var residualGate = false
 
     public init() {}
+
+    /// The same network body (E and R's trunk), whatever optional heads and gate either has.
+    func hasTheSameBody(as other: ReconstructionConfiguration) -> Bool {
+        var other = other
+        other.controller = controller
+        other.familyClassifier = familyClassifier
+        other.residualGate = residualGate
+        return other == self
+    }
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -38,5 +54,8 @@ public struct ReconstructionConfiguration: Codable, Equatable, Sendable {
         mapping = try container.decode(Mapping.self, forKey: .mapping)
         // Branches saved before the controller existed have none.
         controller = try container.decodeIfPresent(Bool.self, forKey: .controller) ?? false
+        // ... and before the family classifier and the residual gate.
+        familyClassifier = try container.decodeIfPresent(Bool.self, forKey: .familyClassifier) ?? false
+        residualGate = try container.decodeIfPresent(Bool.self, forKey: .residualGate) ?? false
     }
 }

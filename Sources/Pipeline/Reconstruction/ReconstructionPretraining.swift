@@ -11,7 +11,9 @@ import Foundation
 /// uninterrupted one would.
 public final class ReconstructionPretraining {
     public let options: PretrainingOptions
-    /// loss.tsv: step, L1, LPIPS, total loss, learning rate, seconds of training so far;
+    /// loss.tsv: step, L1, LPIPS, total loss, learning rate, seconds of training so far (and,
+    /// with the family classifier, its cross-entropy; with the PSNR loss, the batch's PSNR;
+    /// with the neighbourhood loss, its value);
     /// validation.tsv: step, held-out PSNR of R(HR, E(LR)) against LR, and of the bicubic shrink;
     /// result: reconstruction.safetensors.
     public let folder: TrainingWorkFolder
@@ -48,7 +50,10 @@ public final class ReconstructionPretraining {
         } else if let initial = options.initialBranch {
             try startFrom(initial)
         }
-        try TabularLog.truncate(folder.lossLog, header: "step\tl1\tlpips\ttotal\tlearning_rate\tseconds", keepingStepsBelow: completedSteps)
+        let extraColumns = (options.configuration.familyClassifier ? "\tfamily_cross_entropy" : "") + (options.psnrWeight > 0 ? "\tpsnr" : "")
+            + (options.neighbourhoodWeight > 0 ? "\tneighbourhood" : "")
+        try TabularLog.truncate(folder.lossLog, header: "step\tl1\tlpips\ttotal\tlearning_rate\tseconds" + extraColumns,
+                                keepingStepsBelow: completedSteps)
         try TabularLog.truncate(folder.validationLog, header: "step\treconstruction_psnr\tbicubic_psnr", keepingStepsBelow: completedSteps + 1)
     }
 
@@ -64,12 +69,13 @@ public final class ReconstructionPretraining {
         var recent: [Double] = []
         while completedSteps < min(options.steps, stepLimit ?? .max) {
             let step = completedSteps
-            let (l1, perceptual) = try trainingStep(step)
+            let (l1, perceptual, familyCrossEntropy, psnr, neighbourhood) = try trainingStep(step)
             completedSteps += 1
             secondsSoFar = startSeconds + Date().timeIntervalSince(started)
             let total = l1 + Double(options.lpipsWeight) * perceptual
             try TabularLog.append(folder.lossLog, [String(step), format(l1), format(perceptual), format(total),
-                                                   String(format: "%.3g", options.learningRate(at: step)), String(format: "%.1f", secondsSoFar)])
+                                                   String(format: "%.3g", options.learningRate(at: step)), String(format: "%.1f", secondsSoFar)]
+                                                  + [familyCrossEntropy, psnr, neighbourhood].compactMap { $0.map(format) })
             recent = Array((recent + [total]).suffix(20))
             progress?.update(done: completedSteps, total: options.steps,
                              detail: String(format: "loss %.4f", recent.reduce(0, +) / Double(recent.count)))
@@ -92,7 +98,8 @@ public final class ReconstructionPretraining {
 
     private func format(_ value: Double) -> String { String(format: "%.6f", value) }
 
-    private func trainingStep(_ step: Int) throws -> (l1: Double, lpips: Double) {
+    private func trainingStep(_ step: Int) throws -> (l1: Double, lpips: Double, familyCrossEntropy: Double?, psnr: Double?,
+                                                     neighbourhood: Double?) {
         var seeds = SeededGenerator(seed: options.seed &+ UInt64(step) &* 0x9E37_79B9_7F4A_7C15)
         let batch = try ReconstructionBatch.make(count: options.batchSize, lrPatchSize: options.lrPatchSize,
                                                  scale: options.configuration.scale, photos: photos, synthesizer: synthesizer,
@@ -117,15 +124,38 @@ public final class ReconstructionPretraining {
         let perceptual = try lpips.loss(estimate, batch.lr)
         var gradient = l1.gradient
         gradient.add(perceptual.gradient, scale: options.lpipsWeight)
+        var psnr: Double?
+        if options.psnrWeight > 0 {
+            let negativePSNR = Loss.negativePSNR(estimate, batch.lr)
+            gradient.add(negativePSNR.gradient, scale: options.psnrWeight)
+            psnr = -negativePSNR.value
+        }
         if let controller { gradient = QualityController.estimateGradient(gradient, extents: controller.extents) }
         branch.encoder.zeroGradients()
         branch.reconstructor.zeroGradients()
         let inputGradients = branch.reconstructor.backward([gradient])
         if let controller { inputGradients[1].add(controller.embeddingGradient) }
+        // The family classifier: its cross-entropy reaches E through the embedding.
+        var familyCrossEntropy: Double?
+        if let head = branch.familyHead {
+            head.zeroGradients()
+            let logits = try head.forward([embedding], training: true)[0]
+            let crossEntropy = Loss.softmaxCrossEntropy(logits, labels: FamilyClassifier.labels(batch.records))
+            let logitGradient = Tensor(logits.shape)
+            logitGradient.add(crossEntropy.gradient, scale: options.familyWeight)
+            inputGradients[1].add(head.backward([logitGradient])[0])
+            familyCrossEntropy = crossEntropy.value
+        }
+        var neighbourhood: Double?
+        if options.neighbourhoodWeight > 0 {
+            let loss = Loss.neighbourhoodComponents(embedding, labels: FamilyClassifier.labels(batch.records))
+            inputGradients[1].add(loss.gradient, scale: options.neighbourhoodWeight)
+            neighbourhood = loss.value
+        }
         branch.encoder.backward([inputGradients[1]])
         optimiser.learningRate = options.learningRate(at: step)
         optimiser.step(branch.parameters)
-        return (l1.value, perceptual.value)
+        return (l1.value, perceptual.value, familyCrossEntropy, psnr, neighbourhood)
     }
 
     /// Mean held-out PSNR against the true LR: of the branch's reconstruction, and of the
@@ -145,17 +175,16 @@ public final class ReconstructionPretraining {
                         extraEntries: optimiser.stateEntries(for: branch.parameters))
     }
 
-    /// Copies E and R from a trained branch of the same shape (the controller head stays fresh).
+    /// Copies every weight a trained branch of the same body has by name (E, R, a controller
+    /// head); heads or a gate it lacks stay fresh.
     private func startFrom(_ path: String) throws {
         let initial = try ReconstructionBranch.load(from: path).branch
-        var shape = initial.configuration
-        shape.controller = options.configuration.controller
-        guard shape == options.configuration else {
+        guard initial.configuration.hasTheSameBody(as: options.configuration) else {
             throw PipelineError("\(path): a branch of another shape (\(initial.configuration)) cannot start this run")
         }
-        for (target, source) in zip(branch.encoder.parameters + branch.reconstructor.parameters,
-                                    initial.encoder.parameters + initial.reconstructor.parameters) {
-            target.value.copy(from: source.value)
+        let trained = Dictionary(initial.parameters.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        for target in branch.parameters {
+            if let source = trained[target.name] { target.value.copy(from: source.value) }
         }
     }
 

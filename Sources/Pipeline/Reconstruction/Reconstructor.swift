@@ -10,6 +10,7 @@ import Engine
 /// convolution of the embedding, then conv, LeakyReLU 0.1, conv -> 3. The result is added to a
 /// fixed shrink of the HR picture (area mean for pixel unshuffle, the bicubic shrink itself
 /// otherwise), so an untrained R starts at a plain downscale and learns the degradation on top.
+/// With `residualGate`, that residual is first scaled by 2 sigmoid(w.e + b), one scale per item.
 enum Reconstructor {
     static func build(_ configuration: ReconstructionConfiguration, seed: UInt64) -> Graph {
         var builder = NetworkBuilder(prefix: "reconstructor", seed: seed)
@@ -43,6 +44,11 @@ enum Reconstructor {
         }
         x = builder.convolution(x, "conv_hr", from: width, to: width, activation: leaky)
         x = builder.convolution(x, "conv_last", from: width, to: 3, initialScale: 0.1)
+        if configuration.residualGate {
+            // Zero weights and bias: the gate starts at exactly 1, R as it was.
+            let logit = builder.convolution(embedding, "gate", from: configuration.embeddingSize, to: 1, kernel: 1, initialScale: 0)
+            x = builder.layer(SigmoidGate(ceiling: 2), "gated", x, logit)
+        }
         x = builder.add([base, x], "output")
         return builder.finish(outputs: [x])
     }
