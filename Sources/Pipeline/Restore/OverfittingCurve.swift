@@ -140,7 +140,9 @@ public enum OverfittingCurve {
             }
             // Never stopped: it keeps the best weights of the whole run, which adapt left in the model.
             if curve.stopRule == nil, let kept = result.keptIteration, let loss = result.keptValidation {
-                curve.stopRule = StopRule(patience: patience, stoppedAt: nil, keptIteration: kept, keptValidation: loss, quality: try measure().mean)
+                let measured = try measure()
+                curve.stopRule = StopRule(patience: patience, stoppedAt: nil, keptIteration: kept, keptValidation: loss, quality: measured.mean)
+                report("\(setting.name): the stop rule would not stop within \(adaptation.iterations) iterations, keeping iteration \(kept): " + describe(measured.mean))
             }
             curve.adaptationSeconds = Date().timeIntervalSince(started) - curve.evaluationSeconds
             curves.append(curve)
