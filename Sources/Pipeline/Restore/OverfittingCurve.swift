@@ -103,8 +103,7 @@ public enum OverfittingCurve {
             var adaptation = setting.options.adaptation
             let patience = adaptation.patience
             adaptation.patience = 0
-            let branch = try ReconstructionBranch.load(from: resources.reconstructionBranch
-                ?? (adaptation.controller ? ReconstructionBranch.defaultControllerPath : ReconstructionBranch.defaultPath)).branch
+            let branch = try ReconstructionBranch.load(from: resources.branchPath(controller: adaptation.controller)).branch
             let regulariser = adaptation.featureAlignmentWeight > 0
                 ? try FeatureAlignmentRegulariser.load(from: resources.featureAlignmentWeights, lpips: resources.lpipsWeights) : nil
             let adapter = try LWayAdapter(model: model, branch: branch, lpips: lpips, options: adaptation, regulariser: regulariser)
@@ -162,13 +161,10 @@ public enum OverfittingCurve {
     private static func adaptationFrames(_ input: String, scenes: [Scene], options: RestoreOptions, folder: String) throws -> [AdaptationFrame] {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let file = { (index: Int) in (folder as NSString).appendingPathComponent(String(format: "%06d.png", index)) }
-        let neighbours = options.adaptation.target == .neighbour
-        let sampled = try SceneFrameSampler(count: options.framesPerScene, neighbours: neighbours).sample(input, scenes: scenes, file: file)
+        let sampled = try SceneFrameSampler(count: options.framesPerScene, neighbours: options.adaptation.target == .neighbour)
+            .sample(input, scenes: scenes, file: file)
         return try zip(scenes, sampled).flatMap { scene, indices in
-            try indices.map { index in
-                let neighbour = neighbours ? SceneFrameSampler.neighbour(of: index, in: scene) : nil
-                return AdaptationFrame(try RestoreJob.loadFrame(file(index)), neighbour: try neighbour.map { try RestoreJob.loadFrame(file($0)) })
-            }
+            try indices.map { try SceneFrameSampler.adaptationFrame($0, in: scene, target: options.adaptation.target, file: file) }
         }
     }
 

@@ -21,6 +21,11 @@ public enum RestoreJob {
         /// Default: the output's path + ".work".
         public var workFolder: String?
         public init() {}
+
+        /// The reconstruction branch to load for adaptation with or without the controller.
+        public func branchPath(controller: Bool) -> String {
+            reconstructionBranch ?? (controller ? ReconstructionBranch.defaultControllerPath : ReconstructionBranch.defaultPath)
+        }
     }
 
     public struct Summary: Sendable {
@@ -49,9 +54,7 @@ public enum RestoreJob {
         }
         guard options.framesPerScene >= 1 else { throw PipelineError("frames per scene must be at least 1") }
         try options.scenes.validate()
-        let branchPath = resources.reconstructionBranch
-            ?? (options.adaptation.controller ? ReconstructionBranch.defaultControllerPath : ReconstructionBranch.defaultPath)
-        let branch = try ReconstructionBranch.load(from: branchPath).branch
+        let branch = try ReconstructionBranch.load(from: resources.branchPath(controller: options.adaptation.controller)).branch
         let lpips = try LPIPS.load(from: resources.lpipsWeights)
         let regulariser = options.adaptation.featureAlignmentWeight > 0
             ? try FeatureAlignmentRegulariser.load(from: resources.featureAlignmentWeights, lpips: resources.lpipsWeights) : nil
@@ -185,8 +188,7 @@ public enum RestoreJob {
         let adapter = try LWayAdapter(model: model, branch: branch, lpips: lpips, options: adaptation, regulariser: regulariser)
         let frames = try unit.frames.map { index in
             let scene = scenes.first { $0.firstFrame <= index && index <= $0.lastFrame }!
-            let neighbour = options.adaptation.target == .neighbour ? SceneFrameSampler.neighbour(of: index, in: scene) : nil
-            return AdaptationFrame(try loadFrame(folder.frame(index)), neighbour: try neighbour.map { try loadFrame(folder.frame($0)) })
+            return try SceneFrameSampler.adaptationFrame(index, in: scene, target: options.adaptation.target, file: folder.frame)
         }
         let progress = ProgressReporter(stage: "adapt", total: adaptation.iterations)
         let result = try adapter.adapt(frames: frames) { done, loss in

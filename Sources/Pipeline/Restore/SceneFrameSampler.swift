@@ -31,6 +31,14 @@ struct SceneFrameSampler {
         return frame > scene.firstFrame ? frame - 1 : nil
     }
 
+    /// Sampled frame `index` of `scene` as adaptation reads it from `file`, with its neighbour
+    /// when the target needs one.
+    static func adaptationFrame(_ index: Int, in scene: Scene, target: AdaptationTarget,
+                                file: (Int) -> String) throws -> AdaptationFrame {
+        let neighbour = target == .neighbour ? neighbour(of: index, in: scene) : nil
+        return AdaptationFrame(try RestoreJob.loadFrame(file(index)), neighbour: try neighbour.map { try RestoreJob.loadFrame(file($0)) })
+    }
+
     /// One decoding pass; returns the kept frame indices of each scene, and writes each kept
     /// frame (and its neighbour) to `file(index)`.
     func sample(_ path: String, scenes: [Scene], file: (Int) -> String) throws -> [[Int]] {
