@@ -53,7 +53,8 @@ public struct SegmentedRender {
 
     /// Frames in segments not yet rendered (the last one's count as planned).
     public var framesToRender: Int {
-        segments.indices.filter { !FileManager.default.fileExists(atPath: segmentPath($0)) }.map { segments[$0].count }.reduce(0, +)
+        let finished = Set(finishedSegments)
+        return segments.indices.filter { !finished.contains($0) }.map { segments[$0].count }.reduce(0, +)
     }
 
     struct Settings: Codable, Equatable {
