@@ -62,6 +62,10 @@ struct PretrainRecon: ParsableCommand {
     @Flag(name: .customLong("residual-gate"), help: "Gate R's residual over the area shrink by a scale read from E's embedding.")
     var residualGate = false
 
+    @Flag(name: .customLong("degradation-bank"),
+          help: "Let R start from a blend, read from E's embedding, of blurred area/bilinear/bicubic shrinks instead of the area shrink.")
+    var degradationBank = false
+
     @Option(help: "Start from this trained branch: every weight it has by name is copied, new heads and R's gate start fresh.")
     var initial: String?
 
@@ -117,6 +121,7 @@ struct PretrainRecon: ParsableCommand {
         options.configuration.familyClassifier = familyClassifier
         options.familyWeight = familyWeight
         options.configuration.residualGate = residualGate
+        options.configuration.degradationBank = degradationBank
         options.psnrWeight = psnrWeight
         options.neighbourhoodWeight = neighbourhoodWeight
         options.initialBranch = initial

@@ -114,3 +114,57 @@ extension LayerGradientTests {
         XCTAssertThrowsError(try SigmoidGate().outputShapes(for: [Shape(2, 3, 4, 4), Shape(2, 3, 1, 1)]))
     }
 }
+
+extension LayerGradientTests {
+    func testStridedFilterBankAndItemMix() throws {
+        // Taps reaching past both borders (origin -2, length 6, stride 2), so the mirrored
+        // gradient paths are checked too.
+        let bank = StridedFilterBank(filters: [[0.1, -0.2, 0.5, 0.4, 0.3, -0.1], [0, 0, 0.5, 0.5, 0, 0]], origin: -2, stride: 2)
+        try checkGradients(bank, inputShapes: [Shape(2, 2, 6, 4)])
+        try checkGradients(ItemMix(), inputShapes: [Shape(2, 6, 3, 2), Shape(2, 3, 1, 1)])
+        try checkGradients(ChannelSoftmax(), inputShapes: [Shape(3, 4, 1, 1)])
+        let weights = Tensor(Shape(2, 3, 1, 1))
+        ChannelSoftmax().forward([Tensor(Shape(2, 3, 1, 1), values: [0, 0, 0, 1000, 0, -1000])], [weights])
+        XCTAssertEqual(weights.values, [1 / 3, 1 / 3, 1 / 3, 1, 0, 0])
+    }
+
+    func testStridedFilterBankIsAStridedSeparableFilterMirroredAtTheBorders() throws {
+        var generator = SeededGenerator(seed: 5)
+        let x = Tensor(Shape(1, 2, 8, 12), values: (0..<192).map { _ in Float.random(in: 0...1, using: &generator) })
+        // A four-tap box at stride 4 is the area shrink.
+        let box = StridedFilterBank(filters: [[0.25, 0.25, 0.25, 0.25]], origin: 0, stride: 4)
+        let shrunk = Tensor(Shape(1, 2, 2, 3))
+        box.forward([x], [shrunk])
+        let area = Resize.apply(.area, to: x, height: 2, width: 3)
+        for (a, b) in zip(shrunk.values, area.values) { XCTAssertEqual(a, b, accuracy: 1e-6) }
+        // A three-tap filter at stride 2 starting one pixel before: row -1 mirrors to row 1.
+        let filter: [Float] = [0.2, 0.5, 0.3]
+        let bank = StridedFilterBank(filters: [filter], origin: -1, stride: 2)
+        let output = Tensor(Shape(1, 2, 4, 6))
+        bank.forward([x], [output])
+        func mirror(_ i: Int, _ n: Int) -> Int { i < 0 ? -i : i >= n ? 2 * (n - 1) - i : i }
+        for c in 0..<2 {
+            for i in 0..<4 {
+                for j in 0..<6 {
+                    var expected: Float = 0
+                    for u in 0..<3 {
+                        for v in 0..<3 {
+                            expected += filter[u] * filter[v] * x.plane(0, c)[mirror(2 * i - 1 + u, 8) * 12 + mirror(2 * j - 1 + v, 12)]
+                        }
+                    }
+                    XCTAssertEqual(output.plane(0, c)[i * 6 + j], expected, accuracy: 1e-6)
+                }
+            }
+        }
+        XCTAssertThrowsError(try bank.outputShapes(for: [Shape(1, 3, 7, 8)]))
+    }
+
+    func testItemMixWeighsEachItemsCandidatesByItsOwnWeights() throws {
+        // Item 0: 2 * first + 0 * second; item 1: -1 * first + 1 * second.
+        let candidates = Tensor(Shape(2, 2, 1, 2), values: [1, 2, 10, 20, 3, 4, 30, 40])
+        let output = Tensor(Shape(2, 1, 1, 2))
+        ItemMix().forward([candidates, Tensor(Shape(2, 2, 1, 1), values: [2, 0, -1, 1])], [output])
+        XCTAssertEqual(output.values, [2, 4, 27, 36])
+        XCTAssertThrowsError(try ItemMix().outputShapes(for: [Shape(2, 5, 3, 3), Shape(2, 2, 1, 1)]))
+    }
+}

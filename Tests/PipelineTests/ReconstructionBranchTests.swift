@@ -59,11 +59,18 @@ final class ReconstructionBranchTests: XCTestCase {
     func testGradientFlowsThroughReconstructorIntoEncoder() throws {
         var gated = Self.tinyConfiguration()
         gated.residualGate = true
-        for configuration in ReconstructionConfiguration.Mapping.allCases.map({ Self.tinyConfiguration($0) }) + [gated] {
+        var banked = Self.tinyConfiguration()
+        banked.degradationBank = true
+        for configuration in ReconstructionConfiguration.Mapping.allCases.map({ Self.tinyConfiguration($0) }) + [gated, banked] {
             let mapping = configuration.mapping
             let branch = ReconstructionBranch(configuration: configuration, seed: 5)
-            // Away from its starting zeros, so that the gate's own slope is checked too.
+            // Away from their starting values, so that the gate's own slope and a blend of the
+            // whole bank are checked too.
             for parameter in branch.reconstructor.parameters where parameter.name.contains(".gate.") { parameter.value.fill(0.3) }
+            for parameter in branch.reconstructor.parameters where parameter.name.contains(".bank_logits.") {
+                var generator = SeededGenerator(seed: 8)
+                parameter.value.fillUniform(-0.5...0.5, using: &generator)
+            }
             var generator = SeededGenerator(seed: 6)
             let lr = Tensor(Shape(2, 3, 24, 24)), hr = Tensor(Shape(2, 3, 96, 96)), projection = Tensor(Shape(2, 3, 24, 24))
             lr.fillUniform(0...1, using: &generator)
@@ -82,6 +89,7 @@ final class ReconstructionBranchTests: XCTestCase {
             let checked = ["encoder.features.conv_first.weight", "encoder.head.down2.weight", "encoder.head.embedding.weight",
                            "reconstructor.block0.style.weight", "reconstructor.block0.modulated.weight", "reconstructor.conv_first.weight"]
                 + (configuration.residualGate ? ["reconstructor.gate.weight", "reconstructor.gate.bias"] : [])
+                + (configuration.degradationBank ? ["reconstructor.bank_logits.weight", "reconstructor.bank_logits.bias"] : [])
             for name in checked {
                 let parameter = try XCTUnwrap(branch.parameters.first { $0.name == name }, name)
                 for index in stride(from: 0, to: parameter.value.count, by: max(1, parameter.value.count / 5)) {

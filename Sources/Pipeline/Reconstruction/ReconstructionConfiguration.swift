@@ -32,6 +32,11 @@ public struct ReconstructionConfiguration: Codable, Equatable, Sendable {
     /// (2 sigmoid(w.e + b), starting at 1): a demodulated R cannot scale its own output down,
     /// and where e says "almost a plain shrink" the best residual is almost none.
     public var residualGate = false
+    /// Whether the shrink R adds its residual to is a per-picture blend, read from e, of a bank
+    /// of blurred area, bilinear and bicubic shrinks (LinearDegradationBank) instead of the
+    /// plain area shrink: the linear part of a degradation (blur and resampler) is then
+    /// modelled exactly rather than rebuilt by R's convolutions.
+    public var degradationBank = false
 
     public init() {}
 
@@ -41,6 +46,7 @@ public struct ReconstructionConfiguration: Codable, Equatable, Sendable {
         other.controller = controller
         other.familyClassifier = familyClassifier
         other.residualGate = residualGate
+        other.degradationBank = degradationBank
         return other == self
     }
 
@@ -54,8 +60,9 @@ public struct ReconstructionConfiguration: Codable, Equatable, Sendable {
         mapping = try container.decode(Mapping.self, forKey: .mapping)
         // Branches saved before the controller existed have none.
         controller = try container.decodeIfPresent(Bool.self, forKey: .controller) ?? false
-        // ... and before the family classifier and the residual gate.
+        // ... and before the family classifier, the residual gate and the degradation bank.
         familyClassifier = try container.decodeIfPresent(Bool.self, forKey: .familyClassifier) ?? false
         residualGate = try container.decodeIfPresent(Bool.self, forKey: .residualGate) ?? false
+        degradationBank = try container.decodeIfPresent(Bool.self, forKey: .degradationBank) ?? false
     }
 }

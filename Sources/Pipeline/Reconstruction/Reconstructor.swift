@@ -11,6 +11,8 @@ import Engine
 /// fixed shrink of the HR picture (area mean for pixel unshuffle, the bicubic shrink itself
 /// otherwise), so an untrained R starts at a plain downscale and learns the degradation on top.
 /// With `residualGate`, that residual is first scaled by 2 sigmoid(w.e + b), one scale per item.
+/// With `degradationBank`, the fixed shrink becomes a blend read from the embedding (softmax
+/// weights) of blurred shrinks (LinearDegradationBank), starting at the area shrink.
 enum Reconstructor {
     static func build(_ configuration: ReconstructionConfiguration, seed: UInt64) -> Graph {
         var builder = NetworkBuilder(prefix: "reconstructor", seed: seed)
@@ -19,16 +21,14 @@ enum Reconstructor {
         let hr = builder.input("hr")
         let embedding = builder.input("embedding")
         let shrink = 1 / Double(scale)
-        let entry: Int, base: Int, entryChannels: Int
+        let entry: Int, entryChannels: Int
         switch configuration.mapping {
         case .pixelUnshuffle:
             entry = builder.layer(PixelShuffle(factor: scale, inverse: true), "unshuffle", hr)
             entryChannels = 3 * scale * scale
-            base = builder.layer(Resize(.area, .scale(shrink)), "base", hr)
         case .bicubic:
             entry = builder.layer(Resize(.bicubic, .scale(shrink)), "shrink", hr)
             entryChannels = 3
-            base = entry
         }
         var x = builder.convolution(entry, "conv_first", from: entryChannels, to: width, activation: leaky)
         for block in 0..<configuration.reconstructorBlocks {
@@ -48,6 +48,22 @@ enum Reconstructor {
             // Zero weights and bias: the gate starts at exactly 1, R as it was.
             let logit = builder.convolution(embedding, "gate", from: configuration.embeddingSize, to: 1, kernel: 1, initialScale: 0)
             x = builder.layer(SigmoidGate(ceiling: 2), "gated", x, logit)
+        }
+        let base: Int
+        if configuration.degradationBank {
+            // Built after the trunk, whose weights then draw the same numbers as without it.
+            // A softmax blend (a mixture of blur kernels stays one, whatever the logits). Zero
+            // weights, the bias all on the plain area shrink: an untrained blend is the old
+            // base within 0.1%.
+            let bank = LinearDegradationBank(scale: scale)
+            let candidates = builder.layer(bank.layer, "bank", hr)
+            let logits = builder.convolution(embedding, "bank_logits", from: configuration.embeddingSize, to: bank.filters.count,
+                                             kernel: 1, initialScale: 0)
+            builder.graph.parameters.first { $0.name == "reconstructor.bank_logits.bias" }!.value.buffer[LinearDegradationBank.areaIndex] = 10
+            let blend = builder.layer(ChannelSoftmax(), "bank_weights", logits)
+            base = builder.layer(ItemMix(), "bank_blend", candidates, blend)
+        } else {
+            base = configuration.mapping == .bicubic ? entry : builder.layer(Resize(.area, .scale(shrink)), "base", hr)
         }
         x = builder.add([base, x], "output")
         return builder.finish(outputs: [x])
