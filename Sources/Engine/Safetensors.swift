@@ -2,7 +2,7 @@ import Foundation
 
 /// The safetensors format: an 8-byte little-endian header length, a JSON header naming each
 /// tensor's dtype, shape and byte range, then the raw little-endian data. FilmSR's own
-/// checkpoints are written this way (float32), and read back with every field checked:
+/// checkpoints are written this way (float32, or float16 for committed weights), and read back with every field checked:
 /// a file is untrusted input.
 public enum Safetensors {
     public struct Entry {
@@ -17,15 +17,22 @@ public enum Safetensors {
         }
     }
 
-    /// Writes `entries` (float32) and string `metadata` to `path` atomically.
-    public static func write(_ entries: [Entry], metadata: [String: String] = [:], to path: String) throws {
+    /// How values are stored: float32, or float16 (half the file, 11 significant bits).
+    public enum Precision: String, Sendable {
+        case float32 = "F32", float16 = "F16"
+        var width: Int { self == .float32 ? 4 : 2 }
+    }
+
+    /// Writes `entries` and string `metadata` to `path` atomically.
+    public static func write(_ entries: [Entry], metadata: [String: String] = [:], precision: Precision = .float32, to path: String) throws {
         var header: [String: Any] = [:]
         if !metadata.isEmpty { header["__metadata__"] = metadata }
         var offset = 0
         for entry in entries {
             precondition(entry.shape.reduce(1, *) == entry.values.count, "\(entry.name): shape and values disagree")
-            header[entry.name] = ["dtype": "F32", "shape": entry.shape, "data_offsets": [offset, offset + entry.values.count * 4]] as [String: Any]
-            offset += entry.values.count * 4
+            let end = offset + entry.values.count * precision.width
+            header[entry.name] = ["dtype": precision.rawValue, "shape": entry.shape, "data_offsets": [offset, end]] as [String: Any]
+            offset = end
         }
         var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
         // Pad the header with spaces so the data starts 8-byte aligned, as the reference writer does.
@@ -35,7 +42,13 @@ public enum Safetensors {
         withUnsafeBytes(of: &length) { file.append(contentsOf: $0) }
         file.append(json)
         for entry in entries {
-            entry.values.withUnsafeBufferPointer { file.append(UnsafeBufferPointer(start: $0.baseAddress, count: $0.count)) }
+            switch precision {
+            case .float32:
+                entry.values.withUnsafeBufferPointer { file.append(UnsafeBufferPointer(start: $0.baseAddress, count: $0.count)) }
+            case .float16:
+                let halves = entry.values.map { Float16($0).bitPattern.littleEndian }
+                halves.withUnsafeBufferPointer { file.append(UnsafeBufferPointer(start: $0.baseAddress, count: $0.count)) }
+            }
         }
         let url = URL(fileURLWithPath: path)
         try file.write(to: url, options: .atomic)

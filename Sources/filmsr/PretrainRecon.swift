@@ -20,6 +20,9 @@ struct PretrainRecon: ParsableCommand {
     @Option(help: "Where to copy the trained branch when done.")
     var output: String?
 
+    @Flag(name: .customLong("output-half"), help: "Write --output in float16: half the size, for weights to commit.")
+    var outputHalf = false
+
     @Option(help: "Training steps in all (a resumed run may raise it).")
     var steps = PretrainingOptions().steps
 
@@ -104,6 +107,7 @@ struct PretrainRecon: ParsableCommand {
         }
         // Checked before hours of training, not after.
         let destination = try output.map { try OutputPath($0, inputs: []) }
+        guard output != nil || !outputHalf else { throw UsageError("--output-half needs --output") }
         BLASRuntime.setThreadCount(threads)
         var options = PretrainingOptions()
         options.steps = steps
@@ -139,7 +143,12 @@ struct PretrainRecon: ParsableCommand {
         }
         if let destination {
             destination.discard()
-            try FileManager.default.copyItem(atPath: training.folder.result, toPath: destination.temporaryPath)
+            if outputHalf {
+                let (branch, metadata, _) = try ReconstructionBranch.load(from: training.folder.result)
+                try branch.save(to: destination.temporaryPath, metadata: metadata, precision: .float16)
+            } else {
+                try FileManager.default.copyItem(atPath: training.folder.result, toPath: destination.temporaryPath)
+            }
             try destination.commit()
         }
         print(output ?? training.folder.result)

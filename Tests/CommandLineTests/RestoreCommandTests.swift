@@ -35,6 +35,25 @@ final class RestoreCommandTests: CommandLineTestCase {
         XCTAssertTrue(result.output.contains("R fed a blurred HR"), result.output)
     }
 
+    /// A branch with the degradation bank, written in float16 for committing: half the float32
+    /// result, and read back by evaluate-recon.
+    func testHalfPrecisionOutputOfABranchWithTheDegradationBank() throws {
+        let folder = try temporaryDirectory()
+        let half = folder + "/half.safetensors"
+        let result = try filmsr(["pretrain-recon", "--work", folder + "/recon", "--steps", "1", "--batch", "1", "--patch", "32",
+                                 "--degradation-bank", "--threads", "1", "--output", half, "--output-half"])
+        XCTAssertEqual(result.status, 0, result.errors)
+        let full = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: folder + "/recon/reconstruction.safetensors")[.size] as? Int)
+        let halved = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: half)[.size] as? Int)
+        XCTAssertEqual(Double(halved) / Double(full), 0.5, accuracy: 0.01)
+        let header = String(decoding: try Data(contentsOf: URL(fileURLWithPath: half)).prefix(4096), as: UTF8.self)
+        XCTAssertTrue(header.contains("\"F16\"") && !header.contains("\"F32\""), header)
+        XCTAssertTrue(header.contains("degradationBank\\\":true"), header)
+        let evaluation = try filmsr(["evaluate-recon", half, "--samples", "2", "--patch", "32"])
+        XCTAssertEqual(evaluation.status, 0, evaluation.errors)
+        XCTAssertTrue(evaluation.output.contains("\nall "), evaluation.output)
+    }
+
     /// Runs filmsr until `marker` appears, then kills it; returns what it printed.
     func runKilled(_ arguments: [String], when marker: String) throws -> String {
         let log = try temporaryDirectory() + "/stdout.txt"
@@ -206,6 +225,7 @@ final class RestoreCommandTests: CommandLineTestCase {
             (["restore", reel, folder + "/d.mkv", "--reconstruction", branch, "--dump", "9.5s"], "--dump: no time 9.5s"),
             (["pretrain-recon", "--work", folder + "/w", "--mapping", "lanczos"], "--mapping: 'lanczos' is not pixel-unshuffle or bicubic"),
             (["pretrain-recon", "--work", folder + "/w", "--patch", "16"], "--patch 16"),
+            (["pretrain-recon", "--work", folder + "/w", "--output-half"], "--output-half needs --output"),
             (["pretrain-recon", "--work", folder + "/w", "--output", folder + "/nowhere/b.safetensors"], "does not exist"),
             (["pretrain-recon", "--work", folder + "/recon", "--steps", "1", "--learning-rate", "0.1"], "holds a run with other options"),
             (["evaluate-recon", lpipsWeights], "not a reconstruction-branch checkpoint"),

@@ -16,6 +16,19 @@ final class SafetensorsTests: XCTestCase {
         }
     }
 
+    /// Float16 output: the reference writer's half-precision tensor, written by us, has its
+    /// very bytes; float32 values round to the nearest half.
+    func testWritesHalfPrecisionAsTheReferenceDoes() throws {
+        let half = try XCTUnwrap(try Safetensors.read(reference).entries.first { $0.name == "half.values" })
+        let path = NSTemporaryDirectory() + "filmsr-st-\(UUID().uuidString).safetensors"
+        try Safetensors.write([half], precision: .float16, to: path)
+        let written = try Data(contentsOf: URL(fileURLWithPath: path)), peer = try Data(contentsOf: URL(fileURLWithPath: reference))
+        XCTAssertEqual(written.suffix(20), peer.suffix(20), "half.values is the peer file's last tensor, 10 halves")
+        XCTAssertEqual(try Safetensors.read(path).entries[0].values, half.values)
+        try Safetensors.write([Safetensors.Entry(name: "x", shape: [3], values: [1 / 3, 1000.3, -2e-5])], precision: .float16, to: path)
+        XCTAssertEqual(try Safetensors.read(path).entries[0].values, [Float(Float16(1 / 3 as Float)), 1000.5, Float(Float16(-2e-5 as Float))])
+    }
+
     func testCheckpointRoundTripAndMismatches() throws {
         let directory = NSTemporaryDirectory() + "filmsr-st-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -74,11 +74,12 @@ public final class ReconstructionBranch {
     // MARK: Files
 
     /// Writes the weights (and `metadata`, plus the configuration) as safetensors, atomically.
-    public func save(to path: String, metadata: [String: String] = [:], extraEntries: [Safetensors.Entry] = []) throws {
+    public func save(to path: String, metadata: [String: String] = [:], extraEntries: [Safetensors.Entry] = [],
+                     precision: Safetensors.Precision = .float32) throws {
         var metadata = metadata
         metadata["format"] = Self.format
         metadata["configuration"] = String(decoding: try JSONEncoder.sorted.encode(configuration), as: UTF8.self)
-        try Safetensors.write(parameters.map(\.entry) + extraEntries, metadata: metadata, to: path)
+        try Safetensors.write(parameters.map(\.entry) + extraEntries, metadata: metadata, precision: precision, to: path)
     }
 
     /// Reads a branch saved by `save`; the file's configuration decides the architecture.
