@@ -34,12 +34,14 @@ struct EvaluateRecon: ParsableCommand {
             return
         }
         print("held-out PSNR against the true LR (dB), and nearest-neighbour accuracy of E's embeddings (chance \(String(format: "%.2f", report.chanceAccuracy)))")
-        print("family        n   R(HR,E(LR))  bicubic   area   best fixed   gain   NN accuracy")
+        print("family        n   R(HR,E(LR))  bicubic   area   best bank op (fixed)          best fixed   gain   bank oracle   NN accuracy")
         for row in report.families + [report.overall] {
-            let best = max(row.bicubicPSNR, row.areaPSNR)
-            print(row.family.padding(toLength: 12, withPad: " ", startingAt: 0) + String(format: " %3d   %8.2f   %7.2f  %7.2f   %7.2f   %+6.2f   %6.2f",
-                         row.samples, row.reconstructionPSNR,
-                         row.bicubicPSNR, row.areaPSNR, best, row.reconstructionPSNR - best, row.nearestNeighbourAccuracy))
+            print(row.family.padding(toLength: 12, withPad: " ", startingAt: 0)
+                  + String(format: " %3d   %8.2f   %7.2f  %7.2f   %7.2f ", row.samples, row.reconstructionPSNR, row.bicubicPSNR, row.areaPSNR,
+                           row.bestFixedOperatorPSNR)
+                  + ("(" + row.bestFixedOperator + ")").padding(toLength: 20, withPad: " ", startingAt: 0)
+                  + String(format: "  %7.2f   %+6.2f   %8.2f      %6.2f", row.bestFixedPSNR, row.reconstructionPSNR - row.bestFixedPSNR,
+                           row.bankOraclePSNR, row.nearestNeighbourAccuracy))
         }
         print("R fed a blurred HR (same embedding): " + report.blurredHR.map {
             String(format: "sigma %.0f: %.2f dB", $0.sigma, $0.reconstructionPSNR)

@@ -11,7 +11,14 @@ import Foundation
 /// (noise, JPEG, codecs), no longer a blur they would have to rebuild from pixels.
 struct LinearDegradationBank {
     static let methods: [Resize.Method] = [.area, .bilinear, .bicubic]
-    static let sigmas: [Double] = [0, 0.5, 1, 1.5, 2, 2.5, 3]
+    /// Beyond the blur family's 3: the LR of codec generations and of the second-order
+    /// pipeline is best matched (evaluate-recon's "bank oracle") by blurs of sigma 6 to 10.
+    static let sigmas: [Double] = [0, 0.5, 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]
+
+    /// "area", "bicubic blur 2.5", ... in the order of `filters`.
+    static var operatorNames: [String] {
+        methods.flatMap { method in sigmas.map { sigma in sigma == 0 ? "\(method)" : "\(method) blur " + String(format: "%g", sigma) } }
+    }
 
     let scale: Int
     /// One 1-D filter per (method, sigma), method-major; applied along both axes.

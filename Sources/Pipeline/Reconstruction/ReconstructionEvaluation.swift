@@ -3,8 +3,11 @@ import Foundation
 
 /// How well a trained reconstruction branch does its job, on held-out photographs degraded
 /// with seeds never used in training, family by family:
-/// - fidelity: PSNR of R(HR, E(LR)) against the true LR, next to the best fixed degradation
-///   (a plain bicubic or area shrink of HR);
+/// - fidelity: PSNR of R(HR, E(LR)) against the true LR, next to fixed degradations: the
+///   plain bicubic and area shrinks of HR, and the best single blur-then-shrink of the
+///   degradation bank for the family (the best fixed degradation there is, chosen knowing the
+///   answers), and the bank's oracle (the best operator for each picture: what the linear part
+///   of R could reach if E chose perfectly);
 /// - what E captures: leave-one-out nearest-neighbour accuracy of the embeddings (cosine
 ///   distance) at telling the degradation families apart, against chance;
 /// - the follow-up paper's contradiction: does R reproduce LR better from the true HR, or from
@@ -16,7 +19,15 @@ public enum ReconstructionEvaluation {
         public var reconstructionPSNR: Double
         public var bicubicPSNR: Double
         public var areaPSNR: Double
+        /// The bank's blur-then-shrink whose mean PSNR over these pairs is highest, and that mean.
+        public var bestFixedOperator: String
+        public var bestFixedOperatorPSNR: Double
+        /// Mean over pairs of the best operator for each pair.
+        public var bankOraclePSNR: Double
         public var nearestNeighbourAccuracy: Double
+
+        /// The best of the fixed degradations: bicubic, area or the best bank operator.
+        public var bestFixedPSNR: Double { max(bicubicPSNR, areaPSNR, bestFixedOperatorPSNR) }
     }
 
     public struct BlurredHRResult: Codable, Sendable {
@@ -41,7 +52,8 @@ public enum ReconstructionEvaluation {
         let synthesizer = DegradationSynthesizer(scale: branch.configuration.scale)
         var labels: [DegradationFamily] = []
         var embeddings: [[Float]] = []
-        var rows: [(family: DegradationFamily, reconstruction: Double, bicubic: Double, area: Double)] = []
+        var rows: [(family: DegradationFamily, reconstruction: Double, bicubic: Double, area: Double, operators: [Double])] = []
+        let bank = LinearDegradationBank(scale: branch.configuration.scale)
         var blurredPSNR = [Double](repeating: 0, count: blurSigmas.count + 1)
         for family in families {
             let batch = try ReconstructionBatch.make(count: samplesPerFamily, lrPatchSize: lrPatchSize, scale: branch.configuration.scale,
@@ -52,9 +64,16 @@ public enum ReconstructionEvaluation {
             let size = batch.lr.shape
             let bicubic = Resize.apply(.bicubic, to: batch.hr, height: size.height, width: size.width)
             let area = Resize.apply(.area, to: batch.hr, height: size.height, width: size.width)
+            let operators = Tensor(Shape(size.batch, size.channels * bank.filters.count, size.height, size.width))
+            bank.layer.forward([batch.hr], [operators])
             for n in 0..<size.batch {
                 let lr = batch.lr.item(n)
-                rows.append((family, Metrics.psnr(estimate.item(n), lr), Metrics.psnr(bicubic.item(n), lr), Metrics.psnr(area.item(n), lr)))
+                let operatorPSNRs = bank.filters.indices.map { k in
+                    Metrics.psnr(Tensor(Shape(1, size.channels, size.height, size.width),
+                                        values: Array(operators.item(n).values[(k * size.itemSize)..<((k + 1) * size.itemSize)])), lr)
+                }
+                rows.append((family, Metrics.psnr(estimate.item(n), lr), Metrics.psnr(bicubic.item(n), lr), Metrics.psnr(area.item(n), lr),
+                             operatorPSNRs))
                 labels.append(family)
                 embeddings.append(Array(UnsafeBufferPointer(start: embedding.plane(n, 0), count: embedding.shape.channels)))
             }
@@ -67,10 +86,14 @@ public enum ReconstructionEvaluation {
         let neighbourMatches = nearestNeighbourMatches(embeddings, labels: labels)
         func summary(_ name: String, _ selected: [Int]) -> FamilyResult {
             func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(max(1, values.count)) }
+            let operatorMeans = bank.filters.indices.map { k in mean(selected.map { rows[$0].operators[k] }) }
+            let best = operatorMeans.indices.max { operatorMeans[$0] < operatorMeans[$1] }!
             return FamilyResult(family: name, samples: selected.count,
                                 reconstructionPSNR: mean(selected.map { rows[$0].reconstruction }),
                                 bicubicPSNR: mean(selected.map { rows[$0].bicubic }),
                                 areaPSNR: mean(selected.map { rows[$0].area }),
+                                bestFixedOperator: LinearDegradationBank.operatorNames[best], bestFixedOperatorPSNR: operatorMeans[best],
+                                bankOraclePSNR: mean(selected.map { rows[$0].operators.max()! }),
                                 nearestNeighbourAccuracy: mean(selected.map { neighbourMatches[$0] ? 1 : 0 }))
         }
         let perFamily = families.map { family in summary(family.rawValue, rows.indices.filter { rows[$0].family == family }) }
