@@ -30,13 +30,8 @@ public final class StridedFilterBank: Layer {
 
     /// For each output position, the mirrored input positions its taps read.
     private func taps(outputs: Int, inputs: Int) -> [Int] {
-        func mirror(_ i: Int) -> Int {
-            var i = i
-            while i < 0 || i >= inputs { i = i < 0 ? -i : 2 * (inputs - 1) - i }
-            return i
-        }
         let length = filters[0].count
-        return (0..<(outputs * length)).map { mirror(stride * ($0 / length) + origin + $0 % length) }
+        return (0..<(outputs * length)).map { mirroredIndex(stride * ($0 / length) + origin + $0 % length, count: inputs) }
     }
 
     public func forward(_ inputs: [Tensor], _ outputs: [Tensor]) {

@@ -8,15 +8,8 @@ public enum KernelFilter {
         precondition(weights.count == size * size && size % 2 == 1)
         let shape = image.shape, radius = size / 2
         let output = Tensor(shape)
-        func mirror(_ i: Int, _ n: Int) -> Int {
-            guard n > 1 else { return 0 }
-            var i = i
-            // Reflect until inside: ... 2 1 | 0 1 2 ... n-1 | n-2 ...
-            while i < 0 || i >= n { i = i < 0 ? -i : 2 * (n - 1) - i }
-            return i
-        }
-        let columns = (0..<(shape.width + 2 * radius)).map { mirror($0 - radius, shape.width) }
-        let rows = (0..<(shape.height + 2 * radius)).map { mirror($0 - radius, shape.height) }
+        let columns = (0..<(shape.width + 2 * radius)).map { mirroredIndex($0 - radius, count: shape.width) }
+        let rows = (0..<(shape.height + 2 * radius)).map { mirroredIndex($0 - radius, count: shape.height) }
         // Each plane is padded once; then every kernel tap adds a shifted row to the output row,
         // a contiguous multiply-add the compiler vectorises (Real-ESRGAN kernels reach 21x21).
         let paddedWidth = shape.width + 2 * radius

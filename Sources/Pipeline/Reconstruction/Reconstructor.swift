@@ -54,12 +54,16 @@ enum Reconstructor {
             // Built after the trunk, whose weights then draw the same numbers as without it.
             // A softmax blend (a mixture of blur kernels stays one, whatever the logits). Zero
             // weights, the bias all on the plain area shrink: an untrained blend is the old
-            // base within 0.1%.
+            // base within 0.1%. The logits are the 1x1 convolution's output times
+            // `LinearDegradationBank.logitScale`, so that Adam, whose steps are about the
+            // learning rate whatever the gradient, moves the blend as fast as R's trunk learns.
             let bank = LinearDegradationBank(scale: scale)
             let candidates = builder.layer(bank.layer, "bank", hr)
-            let logits = builder.convolution(embedding, "bank_logits", from: configuration.embeddingSize, to: bank.filters.count,
-                                             kernel: 1, initialScale: 0)
-            builder.graph.parameters.first { $0.name == "reconstructor.bank_logits.bias" }!.value.buffer[LinearDegradationBank.areaIndex] = 10
+            let logitScale = LinearDegradationBank.logitScale
+            let raw = builder.convolution(embedding, "bank_logits", from: configuration.embeddingSize, to: bank.filters.count,
+                                          kernel: 1, initialScale: 0)
+            builder.graph.parameters.first { $0.name == "reconstructor.bank_logits.bias" }!.value.buffer[LinearDegradationBank.areaIndex] = 10 / logitScale
+            let logits = builder.layer(WeightedSum(coefficients: [logitScale]), "bank_logits_scaled", raw)
             let blend = builder.layer(ChannelSoftmax(), "bank_weights", logits)
             base = builder.layer(ItemMix(), "bank_blend", candidates, blend)
         } else {
