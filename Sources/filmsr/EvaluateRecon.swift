@@ -33,15 +33,24 @@ struct EvaluateRecon: ParsableCommand {
             try printJSON(report)
             return
         }
-        print("held-out PSNR against the true LR (dB), and nearest-neighbour accuracy of E's embeddings (chance \(String(format: "%.2f", report.chanceAccuracy)))")
-        print("family        n   R(HR,E(LR))  bicubic   area   best bank op (fixed)          best fixed   gain   bank oracle   NN accuracy")
+        print("held-out PSNR against the true LR (dB); nearest-neighbour accuracy of E's embeddings and, with a family classifier, "
+              + "its accuracy (chance \(String(format: "%.2f", report.chanceAccuracy)))")
+        print("family        n   R(HR,E(LR))  bicubic   area   best bank op (fixed)          best fixed   gain   bank oracle   NN accuracy"
+              + (report.overall.classifierAccuracy == nil ? "" : "   classifier"))
         for row in report.families + [report.overall] {
             print(row.family.padding(toLength: 12, withPad: " ", startingAt: 0)
                   + String(format: " %3d   %8.2f   %7.2f  %7.2f   %7.2f ", row.samples, row.reconstructionPSNR, row.bicubicPSNR, row.areaPSNR,
                            row.bestFixedOperatorPSNR)
                   + ("(" + row.bestFixedOperator + ")").padding(toLength: 20, withPad: " ", startingAt: 0)
                   + String(format: "  %7.2f   %+6.2f   %8.2f      %6.2f", row.bestFixedPSNR, row.reconstructionPSNR - row.bestFixedPSNR,
-                           row.bankOraclePSNR, row.nearestNeighbourAccuracy))
+                           row.bankOraclePSNR, row.nearestNeighbourAccuracy)
+                  + (row.classifierAccuracy.map { String(format: "        %6.2f", $0) } ?? ""))
+        }
+        let names = report.families.map(\.family)
+        print("nearest neighbour's family (rows: each pair's own family)")
+        print("".padding(toLength: 12, withPad: " ", startingAt: 0) + names.map { " " + $0.padding(toLength: 11, withPad: " ", startingAt: 0) }.joined())
+        for (name, row) in zip(names, report.neighbourConfusion) {
+            print(name.padding(toLength: 12, withPad: " ", startingAt: 0) + row.map { " " + String($0).padding(toLength: 11, withPad: " ", startingAt: 0) }.joined())
         }
         print("R fed a blurred HR (same embedding): " + report.blurredHR.map {
             String(format: "sigma %.0f: %.2f dB", $0.sigma, $0.reconstructionPSNR)

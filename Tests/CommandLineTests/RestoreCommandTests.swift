@@ -33,6 +33,7 @@ final class RestoreCommandTests: CommandLineTestCase {
             XCTAssertTrue(result.output.contains("\n" + family + " "), "no row for \(family): \(result.output)")
         }
         XCTAssertTrue(result.output.contains("R fed a blurred HR"), result.output)
+        XCTAssertTrue(result.output.contains("nearest neighbour's family"), result.output)
     }
 
     /// A branch with the degradation bank, written in float16 for committing: half the float32

@@ -31,6 +31,12 @@ public final class ReconstructionBranch {
         AssetLocation.find("weights/reconstruction-x4-controller.safetensors", environmentVariable: "FILMSR_RECONSTRUCTION_CONTROLLER")
     }
 
+    /// The branch with the degradation bank (issue 4), by scripts/pretrain-recon-bank.sh:
+    /// $FILMSR_RECONSTRUCTION_BANK, else weights/reconstruction-x4-bank.safetensors.
+    public static var defaultBankPath: String {
+        AssetLocation.find("weights/reconstruction-x4-bank.safetensors", environmentVariable: "FILMSR_RECONSTRUCTION_BANK")
+    }
+
     /// A freshly initialised branch; the same seed gives the same weights.
     public init(configuration: ReconstructionConfiguration = ReconstructionConfiguration(), seed: UInt64 = 1) {
         self.configuration = configuration

@@ -25,6 +25,9 @@ public enum ReconstructionEvaluation {
         /// Mean over pairs of the best operator for each pair.
         public var bankOraclePSNR: Double
         public var nearestNeighbourAccuracy: Double
+        /// With a family classifier on e (pretrain-recon --family-classifier): how often its
+        /// linear read-out names the family, i.e. how linearly separable the embeddings are.
+        public var classifierAccuracy: Double?
 
         /// The best of the fixed degradations: bicubic, area or the best bank operator.
         public var bestFixedPSNR: Double { max(bicubicPSNR, areaPSNR, bestFixedOperatorPSNR) }
@@ -40,6 +43,9 @@ public enum ReconstructionEvaluation {
         public var families: [FamilyResult]
         public var overall: FamilyResult
         public var chanceAccuracy: Double
+        /// neighbourConfusion[i][j]: pairs of family i whose nearest embedding is of family j
+        /// (families in `DegradationFamily.allCases` order): which families E confuses.
+        public var neighbourConfusion: [[Int]]
         public var blurredHR: [BlurredHRResult]
     }
 
@@ -52,7 +58,8 @@ public enum ReconstructionEvaluation {
         let synthesizer = DegradationSynthesizer(scale: branch.configuration.scale)
         var labels: [DegradationFamily] = []
         var embeddings: [[Float]] = []
-        var rows: [(family: DegradationFamily, reconstruction: Double, bicubic: Double, area: Double, operators: [Double])] = []
+        var rows: [(family: DegradationFamily, reconstruction: Double, bicubic: Double, area: Double, operators: [Double],
+                    classified: Bool?)] = []
         let bank = LinearDegradationBank(scale: branch.configuration.scale)
         var blurredPSNR = [Double](repeating: 0, count: blurSigmas.count + 1)
         for family in families {
@@ -61,6 +68,7 @@ public enum ReconstructionEvaluation {
                                                      seed: heldOutSeed ^ UInt64(families.firstIndex(of: family)!), family: { _ in family })
             let embedding = try branch.embed(batch.lr)
             let estimate = try branch.reconstruct(hr: batch.hr, embedding: embedding)
+            let logits = try branch.familyHead?.forward([embedding])[0]
             let size = batch.lr.shape
             let bicubic = Resize.apply(.bicubic, to: batch.hr, height: size.height, width: size.width)
             let area = Resize.apply(.area, to: batch.hr, height: size.height, width: size.width)
@@ -72,8 +80,12 @@ public enum ReconstructionEvaluation {
                     Metrics.psnr(Tensor(Shape(1, size.channels, size.height, size.width),
                                         values: Array(operators.item(n).values[(k * size.itemSize)..<((k + 1) * size.itemSize)])), lr)
                 }
+                let classified = logits.map { logits in
+                    let scores = Array(UnsafeBufferPointer(start: logits.plane(n, 0), count: logits.shape.channels))
+                    return FamilyClassifier.families[scores.indices.max { scores[$0] < scores[$1] }!] == family
+                }
                 rows.append((family, Metrics.psnr(estimate.item(n), lr), Metrics.psnr(bicubic.item(n), lr), Metrics.psnr(area.item(n), lr),
-                             operatorPSNRs))
+                             operatorPSNRs, classified))
                 labels.append(family)
                 embeddings.append(Array(UnsafeBufferPointer(start: embedding.plane(n, 0), count: embedding.shape.channels)))
             }
@@ -83,7 +95,12 @@ public enum ReconstructionEvaluation {
                 blurredPSNR[index + 1] += Metrics.meanItemPSNR(blurred, batch.lr)
             }
         }
-        let neighbourMatches = nearestNeighbourMatches(embeddings, labels: labels)
+        let neighbours = nearestNeighbours(embeddings)
+        let neighbourMatches = labels.indices.map { labels[neighbours[$0]] == labels[$0] }
+        var confusion = families.map { _ in [Int](repeating: 0, count: families.count) }
+        for (index, label) in labels.enumerated() {
+            confusion[families.firstIndex(of: label)!][families.firstIndex(of: labels[neighbours[index]])!] += 1
+        }
         func summary(_ name: String, _ selected: [Int]) -> FamilyResult {
             func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(max(1, values.count)) }
             let operatorMeans = bank.filters.indices.map { k in mean(selected.map { rows[$0].operators[k] }) }
@@ -94,16 +111,17 @@ public enum ReconstructionEvaluation {
                                 areaPSNR: mean(selected.map { rows[$0].area }),
                                 bestFixedOperator: LinearDegradationBank.operatorNames[best], bestFixedOperatorPSNR: operatorMeans[best],
                                 bankOraclePSNR: mean(selected.map { rows[$0].operators.max()! }),
-                                nearestNeighbourAccuracy: mean(selected.map { neighbourMatches[$0] ? 1 : 0 }))
+                                nearestNeighbourAccuracy: mean(selected.map { neighbourMatches[$0] ? 1 : 0 }),
+                                classifierAccuracy: branch.familyHead == nil ? nil : mean(selected.map { rows[$0].classified! ? 1 : 0 }))
         }
         let perFamily = families.map { family in summary(family.rawValue, rows.indices.filter { rows[$0].family == family }) }
         let sigmas = [0] + blurSigmas
-        return Report(families: perFamily, overall: summary("all", Array(rows.indices)), chanceAccuracy: 1 / Double(families.count),
+        return Report(families: perFamily, overall: summary("all", Array(rows.indices)), chanceAccuracy: 1 / Double(families.count), neighbourConfusion: confusion,
                       blurredHR: sigmas.indices.map { BlurredHRResult(sigma: sigmas[$0], reconstructionPSNR: blurredPSNR[$0] / Double(families.count)) })
     }
 
-    /// For each embedding, whether its nearest other embedding (cosine distance) has its label.
-    static func nearestNeighbourMatches(_ embeddings: [[Float]], labels: [DegradationFamily]) -> [Bool] {
+    /// For each embedding, the index of its nearest other embedding (cosine distance).
+    static func nearestNeighbours(_ embeddings: [[Float]]) -> [Int] {
         let normalised = embeddings.map { vector -> [Float] in
             let norm = max(vector.reduce(0) { $0 + $1 * $1 }.squareRoot(), 1e-12)
             return vector.map { $0 / norm }
@@ -114,7 +132,7 @@ public enum ReconstructionEvaluation {
                 let similarity = zip(normalised[i], normalised[j]).reduce(0) { $0 + $1.0 * $1.1 }
                 if similarity > best { best = similarity; bestIndex = j }
             }
-            return labels[bestIndex] == labels[i]
+            return bestIndex
         }
     }
 
