@@ -31,5 +31,11 @@ final class CommittedReconstructionBranchTests: XCTestCase {
         XCTAssertEqual(Double(matches) / Double(overall.samples), overall.nearestNeighbourAccuracy, accuracy: 1e-12)
         // Unlike the first branches, R does not reproduce LR better from a blurred HR.
         XCTAssertGreaterThan(report.blurredHR[0].reconstructionPSNR, report.blurredHR[2].reconstructionPSNR, "\(report.blurredHR)")
+        // On larger pictures E has more evidence: nearest neighbours find the family over twice
+        // as often as chance.
+        let larger = try ReconstructionEvaluation.run(branch: branch, heldOut: try PhotoLibrary.load(split: .heldOut), samplesPerFamily: 8,
+                                                      lrPatchSize: 96, blurSigmas: [])
+        XCTAssertGreaterThan(larger.overall.nearestNeighbourAccuracy, 2 * larger.chanceAccuracy, "\(larger.overall)")
+        XCTAssertGreaterThan(larger.overall.reconstructionPSNR, larger.overall.areaPSNR, "\(larger.overall)")
     }
 }
