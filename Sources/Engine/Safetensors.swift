@@ -2,8 +2,8 @@ import Foundation
 
 /// The safetensors format: an 8-byte little-endian header length, a JSON header naming each
 /// tensor's dtype, shape and byte range, then the raw little-endian data. FilmSR's own
-/// checkpoints are written this way (float32, or float16 for committed weights), and read back with every field checked:
-/// a file is untrusted input.
+/// checkpoints are written this way (float32, or float16 for committed weights), and read
+/// back with every field checked: a file is untrusted input.
 public enum Safetensors {
     public struct Entry {
         public var name: String
