@@ -37,24 +37,23 @@ public final class StridedFilterBank: Layer {
     public func forward(_ inputs: [Tensor], _ outputs: [Tensor]) {
         let x = inputs[0].shape, y = outputs[0].shape, length = filters[0].count
         let rows = taps(outputs: y.height, inputs: x.height), columns = taps(outputs: y.width, inputs: x.width)
-        var rowPass = [Float](repeating: 0, count: y.height * x.width)
+        // One filtered row at a time, through a pointer so the row loops vectorise.
+        let rowPass = UnsafeMutablePointer<Float>.allocate(capacity: x.width)
+        defer { rowPass.deallocate() }
         for n in 0..<x.batch {
             for (k, filter) in filters.enumerated() {
                 for c in 0..<x.channels {
                     let source = inputs[0].plane(n, c), target = outputs[0].plane(n, k * x.channels + c)
                     // Rows first (whole input rows, a vectorised multiply-add), then columns.
                     for i in 0..<y.height {
-                        rowPass.withUnsafeMutableBufferPointer { pass in
-                            let line = pass.baseAddress! + i * x.width
-                            line.update(repeating: 0, count: x.width)
-                            for u in 0..<length {
-                                let weight = filter[u], row = source + rows[i * length + u] * x.width
-                                for j in 0..<x.width { line[j] += weight * row[j] }
-                            }
+                        rowPass.update(repeating: 0, count: x.width)
+                        for u in 0..<length {
+                            let weight = filter[u], row = source + rows[i * length + u] * x.width
+                            for j in 0..<x.width { rowPass[j] += weight * row[j] }
                         }
                         for j in 0..<y.width {
                             var sum: Float = 0
-                            for v in 0..<length { sum += filter[v] * rowPass[i * x.width + columns[j * length + v]] }
+                            for v in 0..<length { sum += filter[v] * rowPass[columns[j * length + v]] }
                             target[i * y.width + j] = sum
                         }
                     }
@@ -68,13 +67,15 @@ public final class StridedFilterBank: Layer {
         guard let inputGradient = inputGradients[0] else { return }
         let x = inputs[0].shape, y = outputs[0].shape, length = filters[0].count
         let rows = taps(outputs: y.height, inputs: x.height), columns = taps(outputs: y.width, inputs: x.width)
-        var rowPass = [Float](repeating: 0, count: x.width)
+        // One filtered row at a time, through a pointer so the row loops vectorise.
+        let rowPass = UnsafeMutablePointer<Float>.allocate(capacity: x.width)
+        defer { rowPass.deallocate() }
         for n in 0..<x.batch {
             for (k, filter) in filters.enumerated() {
                 for c in 0..<x.channels {
                     let incoming = outputGradients[0].plane(n, k * x.channels + c), target = inputGradient.plane(n, c)
                     for i in 0..<y.height {
-                        for j in 0..<x.width { rowPass[j] = 0 }
+                        rowPass.update(repeating: 0, count: x.width)
                         for j in 0..<y.width {
                             let g = incoming[i * y.width + j]
                             for v in 0..<length { rowPass[columns[j * length + v]] += filter[v] * g }

@@ -61,6 +61,16 @@ public final class Tensor: @unchecked Sendable {
         return result
     }
 
+    /// A copy of channels `channels` of batch item `index` alone: one of the candidates a
+    /// layer stacks along the channels (StridedFilterBank's operators).
+    public func item(_ index: Int, channels: Range<Int>) -> Tensor {
+        precondition(channels.lowerBound >= 0 && channels.upperBound <= shape.channels, "channels \(channels) outside \(shape)")
+        let plane = shape.height * shape.width
+        let result = Tensor(Shape(1, channels.count, shape.height, shape.width))
+        result.data.update(from: data + index * shape.itemSize + channels.lowerBound * plane, count: channels.count * plane)
+        return result
+    }
+
     /// A copy of the height x width window at (top, left) of every item and channel.
     public func crop(top: Int, left: Int, height: Int, width: Int) -> Tensor {
         precondition(top >= 0 && left >= 0 && top + height <= shape.height && left + width <= shape.width, "crop outside \(shape)")

@@ -77,8 +77,7 @@ public enum ReconstructionEvaluation {
             for n in 0..<size.batch {
                 let lr = batch.lr.item(n)
                 let operatorPSNRs = bank.filters.indices.map { k in
-                    Metrics.psnr(Tensor(Shape(1, size.channels, size.height, size.width),
-                                        values: Array(operators.item(n).values[(k * size.itemSize)..<((k + 1) * size.itemSize)])), lr)
+                    Metrics.psnr(operators.item(n, channels: (k * size.channels)..<((k + 1) * size.channels)), lr)
                 }
                 let classified = logits.map { logits in
                     let scores = Array(UnsafeBufferPointer(start: logits.plane(n, 0), count: logits.shape.channels))
