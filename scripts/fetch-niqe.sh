@@ -7,6 +7,7 @@
 #   (F64, same names) for Sources/Engine/NIQE.swift.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/packages.sh
 assets=assets
 target=niqe/niqe_pris_params.safetensors
 if (cd "$assets" 2>/dev/null && grep " $target\$" ../scripts/assets.sha256 | sha256sum --check --quiet --status 2>/dev/null); then
@@ -19,13 +20,13 @@ trap 'rm -rf "$download"' EXIT
 # cython as setup_requires; PEP 517 without build isolation skips those, and setuptools then
 # needs only `wheel`, put in a throwaway environment beside the system packages.
 python3 -m venv --without-pip --system-site-packages "$download/venv"
-"$download/venv/bin/python" -m pip install --quiet --disable-pip-version-check wheel
-"$download/venv/bin/python" -m pip download --quiet --no-deps --no-binary :all: --no-build-isolation --use-pep517 \
-  --disable-pip-version-check -d "$download" basicsr==1.4.2
-(cd "$download" && grep ' basicsr-1.4.2.tar.gz$' "$OLDPWD/scripts/assets.sha256" | sha256sum --check --quiet)
+"$download/venv/bin/python" -m pip install --quiet --disable-pip-version-check wheel >/dev/null 2>&1 ||
+  setup_fail "cannot install wheel from PyPI (pip needs it to prepare basicsr's sdist)"
+PYTHON="$download/venv/bin/python" pypi_download "$download" --no-binary :all: --no-build-isolation --use-pep517 basicsr==1.4.2
+verify_checksums "$download" ' basicsr-1.4.2.tar.gz$'
 tar -xzf "$download/basicsr-1.4.2.tar.gz" -C "$download" basicsr-1.4.2/basicsr/metrics/niqe_pris_params.npz
 mkdir -p "$assets/niqe"
-python3 - "$download/basicsr-1.4.2/basicsr/metrics/niqe_pris_params.npz" "$assets/$target.partial" <<'PY'
+python3 - "$download/basicsr-1.4.2/basicsr/metrics/niqe_pris_params.npz" "$assets/$target.partial" <<'PY' || setup_fail "cannot convert basicsr's niqe_pris_params.npz (needs python3 with numpy)"
 import json, struct, sys
 import numpy as np
 
@@ -47,5 +48,5 @@ with open(output, "wb") as handle:
     for name in sorted(tensors):
         handle.write(tensors[name].tobytes())
 PY
-(cd "$assets" && grep " $target\$" ../scripts/assets.sha256 | sed 's/$/.partial/' | sha256sum --check --quiet)
+verify_checksums "$assets" " $target\$" .partial
 mv "$assets/$target.partial" "$assets/$target"

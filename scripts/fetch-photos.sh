@@ -2,7 +2,10 @@
 # Natural photographs for the HR side of training pairs, from Debian packages (RESEARCH.md
 # section 3), into the git-ignored assets/photos/{training,heldout}/ as PNG. The photos, their
 # split and their licences are listed in scripts/photos.tsv. Idempotent: a stamp of the manifest
-# and of this script makes a second run a no-op.
+# and of this script makes a second run a no-op. A photo package that this Debian cannot provide,
+# or a listed photo that is missing, stops it with one line naming it and a non-zero exit.
+#
+#   bash scripts/fetch-photos.sh [MANIFEST]    (default scripts/photos.tsv; tests pass another)
 #
 # Each photo is downscaled 2x with an area filter (the sources are JPEG q75-90: averaging
 # removes most of their artefacts), then further so that the longer side is at most 1600 px
@@ -10,7 +13,7 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
-manifest="$root/scripts/photos.tsv"
+manifest="${1:-$root/scripts/photos.tsv}"
 target="$root/assets/photos"
 stamp="$target/.stamp"
 max_side=1600
@@ -21,28 +24,11 @@ if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted_stamp" ]; then
   exit 0
 fi
 
-# Install the packages the manifest names; one that this Debian lacks is reported and skipped.
+# Install the packages the manifest names; one that this Debian lacks stops set-up: the
+# tests and the pretrainings need every photo of the manifest.
+source "$root/scripts/lib/packages.sh"
 mapfile -t packages < <(grep -v '^#' "$manifest" | tail -n +2 | cut -f1 | sort -u)
-missing=()
-for package in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  available=()
-  for package in "${missing[@]}"; do
-    if apt-cache policy "$package" 2>/dev/null | grep -q 'Candidate: [^(]'; then
-      available+=("$package")
-    else
-      echo "fetch-photos: package $package is not available here; its photos are skipped" >&2
-    fi
-  done
-  if [ ${#available[@]} -gt 0 ]; then
-    echo "fetch-photos: installing ${available[*]}" >&2
-    apt-get install -y -qq --no-install-recommends "${available[@]}" >/dev/null
-  fi
-fi
+install_packages "${packages[@]}"
 
 # Convert into a temporary folder beside the target, then swap it in whole.
 mkdir -p "$root/assets"
@@ -50,14 +36,10 @@ work="$(mktemp -d "$root/assets/photos.tmp.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/training" "$work/heldout"
 
-kept=0 dropped=0 absent=0
+kept=0 dropped=0
 while IFS=$'\t' read -r package source split _; do
   case "$package" in ''|'#'*|package) continue ;; esac
-  if [ ! -f "$source" ]; then
-    echo "fetch-photos: $source ($package) is missing; skipped" >&2
-    absent=$((absent + 1))
-    continue
-  fi
+  [ -f "$source" ] || setup_fail "$source is missing although package $package is installed (photos manifest $manifest)"
   read -r width height < <(ffprobe -v error -select_streams v:0 -show_entries stream=width,height -of csv=p=0 "$source" | tr ',' ' ')
   # Half size, then capped at max_side on the longer side; one area resampling does both.
   read -r new_width new_height < <(awk -v w="$width" -v h="$height" -v m="$max_side" 'BEGIN {
@@ -80,4 +62,4 @@ mv "$work" "$target"
 rm -rf "$target.old"
 echo "$wanted_stamp" > "$stamp"
 trap - EXIT
-echo "fetch-photos: $kept photos ($(ls "$target/training" | wc -l) training, $(ls "$target/heldout" | wc -l) held out), $dropped too small, $absent missing" >&2
+echo "fetch-photos: $kept photos ($(ls "$target/training" | wc -l) training, $(ls "$target/heldout" | wc -l) held out), $dropped too small" >&2

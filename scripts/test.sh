@@ -7,7 +7,8 @@ bash scripts/setup.sh
 # test process links OpenBLAS directly, so it is given the same kernel here (the AVX-512 one
 # where the CPU has AVX-512 F/DQ/BW/VL, else the AVX2 one where it has AVX2 and FMA; see
 # BLASRuntime.recommendedCoreType).
-has() { grep -m1 '^flags' /proc/cpuinfo | grep -qw "$1"; }
+cpu_flags=" $(grep -m1 '^flags' /proc/cpuinfo) "
+has() { [[ "$cpu_flags" == *" $1 "* ]]; }
 if [ -z "${OPENBLAS_CORETYPE:-}" ]; then
   if has avx512f && has avx512dq && has avx512bw && has avx512vl; then
     export OPENBLAS_CORETYPE=SkylakeX

@@ -12,8 +12,30 @@ class CommandLineTestCase: XCTestCase {
     /// `filmsr` sits beside the test bundle in the build folder.
     let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("filmsr").path
 
+    /// A command that should have succeeded and did not: thrown, so that the test stops with the
+    /// command and its error output instead of crashing later on an output that was never written.
+    struct CommandFailure: Error, CustomStringConvertible {
+        var description: String
+    }
+
     func filmsr(_ arguments: [String], environment: [String: String]? = nil) throws -> Result {
         try execute(executable, arguments, environment: environment)
+    }
+
+    /// Runs `filmsr` and throws `CommandFailure` unless it exits 0.
+    @discardableResult
+    func filmsrSucceeding(_ arguments: [String], environment: [String: String]? = nil) throws -> Result {
+        try executeSucceeding(executable, arguments, environment: environment)
+    }
+
+    @discardableResult
+    func executeSucceeding(_ program: String, _ arguments: [String], environment: [String: String]? = nil) throws -> Result {
+        let result = try execute(program, arguments, environment: environment)
+        guard result.status == 0 else {
+            let command = ([URL(fileURLWithPath: program).lastPathComponent] + arguments).joined(separator: " ")
+            throw CommandFailure(description: "`\(command)` exited with status \(result.status): \(result.errors)")
+        }
+        return result
     }
 
     func execute(_ program: String, _ arguments: [String], environment: [String: String]? = nil) throws -> Result {
@@ -33,15 +55,24 @@ class CommandLineTestCase: XCTestCase {
     }
 
     func ffprobeJSON(_ path: String, _ arguments: [String]) throws -> [String: Any] {
-        let result = try execute("/usr/bin/ffprobe", ["-v", "error", "-of", "json"] + arguments + [path])
-        XCTAssertEqual(result.status, 0, result.errors)
-        return try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as! [String: Any]
+        let result = try executeSucceeding("/usr/bin/ffprobe", ["-v", "error", "-of", "json"] + arguments + [path])
+        return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any], "ffprobe's JSON for \(path)")
     }
 
-    func sample(_ name: String) -> String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("samples/\(name)").path
+    /// The streams ffprobe lists for `path`; throws when there are none, so that `[0]` cannot trap.
+    func ffprobeStreams(_ path: String, _ arguments: [String]) throws -> [[String: Any]] {
+        let streams = try XCTUnwrap(try ffprobeJSON(path, arguments + ["-show_streams"])["streams"] as? [[String: Any]], "ffprobe streams of \(path)")
+        guard !streams.isEmpty else { throw CommandFailure(description: "ffprobe lists no stream in \(path)") }
+        return streams
     }
+
+    /// A path inside the repository.
+    func repository(_ path: String) -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(path).path
+    }
+
+    func sample(_ name: String) -> String { repository("samples/\(name)") }
 
     func temporaryDirectory() throws -> String {
         let path = NSTemporaryDirectory() + "filmsr-cli-\(UUID().uuidString)"

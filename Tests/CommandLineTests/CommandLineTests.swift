@@ -3,17 +3,15 @@ import XCTest
 
 final class CommandLineTests: CommandLineTestCase {
     func testProbePrintsTheFactsAndCountsFrames() throws {
-        let result = try filmsr(["probe", sample("dvd_ntsc.mpg")])
-        XCTAssertEqual(result.status, 0, result.errors)
-        let streams = try ffprobeJSON(sample("dvd_ntsc.mpg"), ["-count_frames", "-select_streams", "v:0", "-show_streams"])["streams"] as! [[String: Any]]
+        let result = try filmsrSucceeding(["probe", sample("dvd_ntsc.mpg")])
+        let streams = try ffprobeStreams(sample("dvd_ntsc.mpg"), ["-count_frames", "-select_streams", "v:0"])
         let frames = streams[0]["nb_read_frames"] as! String
         XCTAssertTrue(result.output.contains("frames:     \(frames) counted (container header: not stated)"), result.output)
         XCTAssertTrue(result.output.contains("720x480 yuv420p 8-bit, SAR 8:9, DAR 4:3"), result.output)
         XCTAssertTrue(result.output.contains("interlaced, top field first"), result.output)
         XCTAssertTrue(result.output.contains(" audio ac3 48000 Hz 2 ch"), result.output)
 
-        let json = try filmsr(["probe", "--json", sample("reel_old.mp4")])
-        XCTAssertEqual(json.status, 0, json.errors)
+        let json = try filmsrSucceeding(["probe", "--json", sample("reel_old.mp4")])
         let info = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as! [String: Any]
         let video = info["video"] as! [String: Any]
         XCTAssertEqual(video["width"] as? Int, 192)
@@ -23,11 +21,10 @@ final class CommandLineTests: CommandLineTestCase {
     func testTranscodeRoundTripsTheOldFilmReel() throws {
         let directory = try temporaryDirectory()
         let output = directory + "/master.mkv"
-        let result = try filmsr(["transcode", sample("reel_old.mp4"), output, "--codec", "ffv1"])
-        XCTAssertEqual(result.status, 0, result.errors)
+        let result = try filmsrSucceeding(["transcode", sample("reel_old.mp4"), output, "--codec", "ffv1"])
         XCTAssertEqual(result.errors, "", "progress is for terminals only")
-        let before = try ffprobeJSON(sample("reel_old.mp4"), ["-count_frames", "-show_streams"])["streams"] as! [[String: Any]]
-        let after = try ffprobeJSON(output, ["-count_frames", "-show_streams"])["streams"] as! [[String: Any]]
+        let before = try ffprobeStreams(sample("reel_old.mp4"), ["-count_frames"])
+        let after = try ffprobeStreams(output, ["-count_frames"])
         func of(_ streams: [[String: Any]], _ type: String) -> [String: Any] { streams.first { $0["codec_type"] as? String == type }! }
         XCTAssertEqual(of(after, "video")["nb_read_frames"] as? String, of(before, "video")["nb_read_frames"] as? String)
         XCTAssertEqual(of(after, "video")["codec_name"] as? String, "ffv1")
@@ -38,12 +35,11 @@ final class CommandLineTests: CommandLineTestCase {
 
     func testFramesWritesPNGsOfTheRightSize() throws {
         let directory = try temporaryDirectory()
-        let result = try filmsr(["frames", sample("reel_old.mp4"), "--at", "0", "1.5s", "--out", directory])
-        XCTAssertEqual(result.status, 0, result.errors)
+        let result = try filmsrSucceeding(["frames", sample("reel_old.mp4"), "--at", "0", "1.5s", "--out", directory])
         let files = result.output.split(separator: "\n").map(String.init)
         XCTAssertEqual(files.count, 2)
         for file in files {
-            let stream = (try ffprobeJSON(file, ["-show_streams"])["streams"] as! [[String: Any]])[0]
+            let stream = try ffprobeStreams(file, [])[0]
             XCTAssertEqual(stream["width"] as? Int, 192)
             XCTAssertEqual(stream["height"] as? Int, 144)
         }
@@ -52,24 +48,21 @@ final class CommandLineTests: CommandLineTestCase {
     func testUpscaleAnImageAndAVideo() throws {
         let directory = try temporaryDirectory()
         let image = directory + "/still_x4.png"
-        let result = try filmsr(["upscale", sample("still.png"), image])
-        XCTAssertEqual(result.status, 0, result.errors)
-        let picture = (try ffprobeJSON(image, ["-show_streams"])["streams"] as! [[String: Any]])[0]
+        try filmsrSucceeding(["upscale", sample("still.png"), image])
+        let picture = try ffprobeStreams(image, [])[0]
         XCTAssertEqual(picture["width"] as? Int, 512)
         XCTAssertEqual(picture["height"] as? Int, 512)
 
         // A few frames of the reel with their sound, doubled.
         let clip = directory + "/clip.mp4"
-        let cut = try execute("/usr/bin/ffmpeg", ["-v", "error", "-i", sample("reel_old.mp4"), "-t", "0.4", "-c", "copy", clip])
-        XCTAssertEqual(cut.status, 0, cut.errors)
+        try executeSucceeding("/usr/bin/ffmpeg", ["-v", "error", "-i", sample("reel_old.mp4"), "-t", "0.4", "-c", "copy", clip])
         let video = directory + "/clip_x2.mkv"
-        let upscaled = try filmsr(["upscale", clip, video, "--model", "compact-x2", "--tile", "64", "--threads", "1"])
-        XCTAssertEqual(upscaled.status, 0, upscaled.errors)
-        let streams = try ffprobeJSON(video, ["-count_frames", "-show_streams"])["streams"] as! [[String: Any]]
+        try filmsrSucceeding(["upscale", clip, video, "--model", "compact-x2", "--tile", "64", "--threads", "1"])
+        let streams = try ffprobeStreams(video, ["-count_frames"])
         let videoStream = streams.first { $0["codec_type"] as? String == "video" }!
         XCTAssertEqual(videoStream["width"] as? Int, 384)
         XCTAssertEqual(videoStream["height"] as? Int, 288)
-        let clipStreams = try ffprobeJSON(clip, ["-count_frames", "-select_streams", "v:0", "-show_streams"])["streams"] as! [[String: Any]]
+        let clipStreams = try ffprobeStreams(clip, ["-count_frames", "-select_streams", "v:0"])
         XCTAssertEqual(videoStream["nb_read_frames"] as? String, clipStreams[0]["nb_read_frames"] as? String)
         XCTAssertNotNil(streams.first { $0["codec_type"] as? String == "audio" })
     }
@@ -99,8 +92,7 @@ final class CommandLineTests: CommandLineTestCase {
         try XCTSkipUnless(avx512 || (flags.contains("avx2") && flags.contains("fma")), "this CPU has no AVX2 kernel to choose")
         var environment = ProcessInfo.processInfo.environment
         environment["OPENBLAS_CORETYPE"] = nil
-        let result = try filmsr(["info"], environment: environment)
-        XCTAssertEqual(result.status, 0, result.errors)
+        let result = try filmsrSucceeding(["info"], environment: environment)
         XCTAssertTrue(result.output.contains("openblas kernel:  \(avx512 ? "SkylakeX" : "Haswell")"), result.output)
     }
 }
@@ -112,8 +104,7 @@ extension CommandLineTests {
     }
 
     func testScenesPrintsTheReelsCuts() throws {
-        let result = try filmsr(["scenes", sample("reel_old.mp4")])
-        XCTAssertEqual(result.status, 0, result.errors)
+        let result = try filmsrSucceeding(["scenes", sample("reel_old.mp4")])
         XCTAssertEqual(result.errors, "", "progress is for terminals only")
         // Table rows: scene, first frame, frame count, start seconds, start h:mm:ss.mmm.
         let rows = result.output.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
@@ -128,8 +119,7 @@ extension CommandLineTests {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let output = directory + "/scenes.json"
-        let result = try filmsr(["scenes", sample("reel_old.mp4"), "--json", "--output", output])
-        XCTAssertEqual(result.status, 0, result.errors)
+        try filmsrSucceeding(["scenes", sample("reel_old.mp4"), "--json", "--output", output])
         let list = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as! [String: Any]
         let scenes = list["scenes"] as! [[String: Any]]
         XCTAssertEqual(scenes.map { $0["firstFrame"] as! Int }, try reelCuts())

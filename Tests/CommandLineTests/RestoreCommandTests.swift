@@ -10,25 +10,22 @@ final class RestoreCommandTests: CommandLineTestCase {
     /// written by the command itself).
     func makeBranch(in folder: String) throws -> String {
         let branch = folder + "/branch.safetensors"
-        let result = try filmsr(["pretrain-recon", "--work", folder + "/recon", "--steps", "1", "--batch", "1", "--patch", "32",
+        let result = try filmsrSucceeding(["pretrain-recon", "--work", folder + "/recon", "--steps", "1", "--batch", "1", "--patch", "32",
                                  "--validate-every", "1", "--threads", "1", "--output", branch])
-        XCTAssertEqual(result.status, 0, result.errors)
         XCTAssertTrue(result.output.contains("step 1: held-out PSNR of R(HR, E(LR))"), result.output)
         XCTAssertTrue(FileManager.default.fileExists(atPath: branch))
         return branch
     }
 
     func videoChecksums(_ path: String) throws -> [String] {
-        let result = try execute("/usr/bin/ffmpeg", ["-v", "error", "-i", path, "-map", "0:v", "-f", "framemd5", "-"])
-        XCTAssertEqual(result.status, 0, result.errors)
+        let result = try executeSucceeding("/usr/bin/ffmpeg", ["-v", "error", "-i", path, "-map", "0:v", "-f", "framemd5", "-"])
         return result.output.split(separator: "\n").filter { !$0.hasPrefix("#") }.map(String.init)
     }
 
     func testEvaluateReconPrintsEveryFamily() throws {
         let folder = try temporaryDirectory()
         let branch = try makeBranch(in: folder)
-        let result = try filmsr(["evaluate-recon", branch, "--samples", "2", "--patch", "32"])
-        XCTAssertEqual(result.status, 0, result.errors)
+        let result = try filmsrSucceeding(["evaluate-recon", branch, "--samples", "2", "--patch", "32"])
         for family in ["blur", "noise", "jpeg", "film", "codec", "secondOrder", "all"] {
             XCTAssertTrue(result.output.contains("\n" + family + " "), "no row for \(family): \(result.output)")
         }
@@ -41,17 +38,15 @@ final class RestoreCommandTests: CommandLineTestCase {
     func testHalfPrecisionOutputOfABranchWithTheDegradationBank() throws {
         let folder = try temporaryDirectory()
         let half = folder + "/half.safetensors"
-        let result = try filmsr(["pretrain-recon", "--work", folder + "/recon", "--steps", "1", "--batch", "1", "--patch", "32",
+        try filmsrSucceeding(["pretrain-recon", "--work", folder + "/recon", "--steps", "1", "--batch", "1", "--patch", "32",
                                  "--degradation-bank", "--threads", "1", "--output", half, "--output-half"])
-        XCTAssertEqual(result.status, 0, result.errors)
         let full = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: folder + "/recon/reconstruction.safetensors")[.size] as? Int)
         let halved = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: half)[.size] as? Int)
         XCTAssertEqual(Double(halved) / Double(full), 0.5, accuracy: 0.01)
         let header = String(decoding: try Data(contentsOf: URL(fileURLWithPath: half)).prefix(4096), as: UTF8.self)
         XCTAssertTrue(header.contains("\"F16\"") && !header.contains("\"F32\""), header)
         XCTAssertTrue(header.contains("degradationBank\\\":true"), header)
-        let evaluation = try filmsr(["evaluate-recon", half, "--samples", "2", "--patch", "32"])
-        XCTAssertEqual(evaluation.status, 0, evaluation.errors)
+        let evaluation = try filmsrSucceeding(["evaluate-recon", half, "--samples", "2", "--patch", "32"])
         XCTAssertTrue(evaluation.output.contains("\nall "), evaluation.output)
     }
 
@@ -79,8 +74,7 @@ final class RestoreCommandTests: CommandLineTestCase {
         let folder = try temporaryDirectory()
         let branch = try makeBranch(in: folder)
         let arguments = ["restore", sample("reel_old.mp4")] + quick + ["--dump", "30", "100", "--reconstruction", branch]
-        let whole = try filmsr(arguments + [folder + "/whole.mkv"])
-        XCTAssertEqual(whole.status, 0, whole.errors)
+        try filmsrSucceeding(arguments + [folder + "/whole.mkv"])
 
         let interrupted = folder + "/interrupted.mkv", work = interrupted + ".work"
         _ = try runKilled(arguments + [interrupted], when: work + "/adapted/unit-001.safetensors")
@@ -93,8 +87,7 @@ final class RestoreCommandTests: CommandLineTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: interrupted), "no output before the job is complete")
         XCTAssertFalse(FileManager.default.fileExists(atPath: work + "/render/segment-00004.fsrseg"), "killed too late to test resuming")
 
-        let resumed = try filmsr(arguments + [interrupted])
-        XCTAssertEqual(resumed.status, 0, resumed.errors)
+        let resumed = try filmsrSucceeding(arguments + [interrupted])
         XCTAssertFalse(resumed.output.contains("adapted in"), "a finished unit was adapted again: \(resumed.output)")
         XCTAssertTrue(resumed.output.contains("segments done by an earlier run"), resumed.output)
         XCTAssertEqual(try videoChecksums(interrupted), try videoChecksums(folder + "/whole.mkv"))
@@ -106,7 +99,7 @@ final class RestoreCommandTests: CommandLineTestCase {
                                FileManager.default.contents(atPath: folder + "/whole.mkv.work" + name), "resumed job's \(name) differs")
             }
         }
-        let streams = try ffprobeJSON(interrupted, ["-show_streams"])["streams"] as! [[String: Any]]
+        let streams = try ffprobeStreams(interrupted, [])
         XCTAssertEqual(streams.map { $0["codec_type"] as! String }, ["video", "audio"])
         XCTAssertEqual(streams[0]["width"] as? Int, 768)
     }
@@ -120,15 +113,14 @@ final class RestoreCommandTests: CommandLineTestCase {
         let output = folder + "/restored.mkv", work = output + ".work"
         // No held-out frames: the stop rule could keep the pretrained weights, and this test needs
         // adapted ones that differ from the baseline.
-        let result = try filmsr(["restore", sample("reel_old.mp4"), output, "--reconstruction", branch] + quick
+        try filmsrSucceeding(["restore", sample("reel_old.mp4"), output, "--reconstruction", branch] + quick
                                 + ["--held-out", "0", "--dump", "0", "30", "1.5s"])
-        XCTAssertEqual(result.status, 0, result.errors)
         // 1.5 s into the 24 fps reel is frame 36.
         let sizes = ["lr": (192, 144), "baseline": (768, 576), "adapted": (768, 576), "weightmap": (768, 576), "side-by-side": (3 * 768, 576)]
         for frame in [0, 30, 36] {
             let stem = work + String(format: "/dump/frame_%06d.", frame)
             for (picture, size) in sizes {
-                let stream = (try ffprobeJSON(stem + picture + ".png", ["-show_streams"])["streams"] as! [[String: Any]])[0]
+                let stream = try ffprobeStreams(stem + picture + ".png", [])[0]
                 // The side-by-side picture may add thin separators.
                 let width = stream["width"] as? Int ?? 0
                 XCTAssertTrue(width == size.0 || (picture == "side-by-side" && width > size.0 && width <= size.0 + 16), "\(stem + picture): width \(width)")
@@ -158,12 +150,10 @@ final class RestoreCommandTests: CommandLineTestCase {
         let folder = try temporaryDirectory()
         let branch = try makeBranch(in: folder)
         for (name, source) in [("old", "reel_old.mp4"), ("clean", "reel_clean.mp4")] {
-            let cut = try execute("/usr/bin/ffmpeg", ["-v", "error", "-i", sample(source), "-frames:v", "12", "-an", "-c:v", "ffv1", folder + "/\(name).mkv"])
-            XCTAssertEqual(cut.status, 0, cut.errors)
+            try executeSucceeding("/usr/bin/ffmpeg", ["-v", "error", "-i", sample(source), "-frames:v", "12", "-an", "-c:v", "ffv1", folder + "/\(name).mkv"])
         }
-        let result = try filmsr(["bench-ablation", folder + "/old.mkv", folder + "/clean.mkv", "--work", folder + "/bench", "--json",
+        let result = try filmsrSucceeding(["bench-ablation", folder + "/old.mkv", folder + "/clean.mkv", "--work", folder + "/bench", "--json",
                                  "--reconstruction", branch, "--variants", "lway,neighbour"] + quick.filter { $0 != "--codec" && $0 != "ffv1" })
-        XCTAssertEqual(result.status, 0, result.errors)
         let report = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as! [String: Any]
         let variants = report["variants"] as! [[String: Any]]
         XCTAssertEqual(variants.map { $0["name"] as! String }, ["baseline", "lway", "neighbour"])
@@ -187,8 +177,7 @@ final class RestoreCommandTests: CommandLineTestCase {
         let select = frame.map { ["-vf", "select=eq(n\\,\($0))", "-frames:v", "1"] } ?? []
         let temporary = NSTemporaryDirectory() + "filmsr-rgb-\(UUID().uuidString).raw"
         defer { try? FileManager.default.removeItem(atPath: temporary) }
-        let result = try execute("/usr/bin/ffmpeg", ["-v", "error", "-i", path] + select + ["-f", "rawvideo", "-pix_fmt", "rgb24", temporary])
-        XCTAssertEqual(result.status, 0, result.errors)
+        try executeSucceeding("/usr/bin/ffmpeg", ["-v", "error", "-i", path] + select + ["-f", "rawvideo", "-pix_fmt", "rgb24", temporary])
         return try Data(contentsOf: URL(fileURLWithPath: temporary))
     }
 
@@ -196,11 +185,9 @@ final class RestoreCommandTests: CommandLineTestCase {
         let folder = try temporaryDirectory()
         let branch = try makeBranch(in: folder)
         let clip = folder + "/one.mkv"
-        let made = try execute("/usr/bin/ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "testsrc2=size=96x64:rate=24", "-frames:v", "1", clip])
-        XCTAssertEqual(made.status, 0, made.errors)
-        let result = try filmsr(["restore", clip, folder + "/one-x2.mkv", "--scale", "2", "--reconstruction", branch] + quick)
-        XCTAssertEqual(result.status, 0, result.errors)
-        let streams = try ffprobeJSON(folder + "/one-x2.mkv", ["-count_frames", "-show_streams"])["streams"] as! [[String: Any]]
+        try executeSucceeding("/usr/bin/ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "testsrc2=size=96x64:rate=24", "-frames:v", "1", clip])
+        try filmsrSucceeding(["restore", clip, folder + "/one-x2.mkv", "--scale", "2", "--reconstruction", branch] + quick)
+        let streams = try ffprobeStreams(folder + "/one-x2.mkv", ["-count_frames"])
         XCTAssertEqual(streams[0]["width"] as? Int, 192)
         XCTAssertEqual(streams[0]["nb_read_frames"] as? String, "1")
     }
