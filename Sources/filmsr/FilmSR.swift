@@ -6,7 +6,7 @@ struct FilmSR: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "filmsr",
         abstract: "Restore and upscale archival film with per-scene self-supervised super-resolution.",
-        subcommands: [Probe.self, Transcode.self, Frames.self, Scenes.self, Upscale.self, Restore.self, BenchRestore.self, BenchAblation.self, BenchCurve.self, PretrainRecon.self, EvaluateRecon.self, PretrainFAR.self, Info.self, Bench.self])
+        subcommands: [Probe.self, Transcode.self, Frames.self, Scenes.self, Upscale.self, Restore.self, BenchRestore.self, BenchAblation.self, BenchCurve.self, BenchGate.self, PretrainRecon.self, EvaluateRecon.self, PretrainFAR.self, Info.self, Bench.self])
 
     static func main() {
         OpenBLASLaunch.ensureFastKernel()

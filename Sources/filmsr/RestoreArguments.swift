@@ -59,6 +59,21 @@ struct RestoreArguments: ParsableArguments {
     @Option(help: "Stop after this many held-out measurements without improvement (0: run every iteration); the best weights measured are rendered.")
     var patience = AdaptationOptions().patience
 
+    @Option(help: "Whether adapted weights must pass the acceptance gate to be rendered: gate (default; a unit whose evidence is weak renders the pretrained weights) or off (render the stop rule's choice).")
+    var acceptance = "gate"
+
+    @Option(name: .customLong("gate-loss-change"), help: "Gate: largest relative change of the self-supervised loss on unseen frames (negative: it must fall by that share).")
+    var gateLossChange = AcceptanceOptions().maximumLossChange
+
+    @Option(name: .customLong("gate-flat-detail"), help: "Gate: largest relative increase of high-frequency energy in the pretrained output's flat areas.")
+    var gateFlatDetail = AcceptanceOptions().maximumFlatDetailChange
+
+    @Option(name: .customLong("gate-temporal"), help: "Gate: largest relative increase of frame-to-frame change of the SR output.")
+    var gateTemporal = AcceptanceOptions().maximumTemporalChange
+
+    @Option(name: .customLong("gate-back-projection"), help: "Gate: largest relative increase of the back-projection error (SR shrunk back against LR).")
+    var gateBackProjection = AcceptanceOptions().maximumBackProjectionChange
+
     @Option(help: "Seed of every random choice of the adaptation.")
     var seed: UInt64 = AdaptationOptions().seed
 
@@ -109,6 +124,15 @@ struct RestoreArguments: ParsableArguments {
         options.adaptation.validationInterval = validationInterval
         options.adaptation.patience = patience
         options.adaptation.seed = seed
+        switch acceptance {
+        case "gate": options.acceptance.enabled = true
+        case "off": options.acceptance.enabled = false
+        default: throw UsageError("--acceptance \(acceptance): choose gate or off")
+        }
+        options.acceptance.maximumLossChange = gateLossChange
+        options.acceptance.maximumFlatDetailChange = gateFlatDetail
+        options.acceptance.maximumTemporalChange = gateTemporal
+        options.acceptance.maximumBackProjectionChange = gateBackProjection
         options.scenes = SceneDetectionOptions(threshold: threshold, minimumSceneLength: minSceneLength)
         options.tileSize = tile
         return options

@@ -111,10 +111,10 @@ final class RestoreCommandTests: CommandLineTestCase {
         let folder = try temporaryDirectory()
         let branch = try makeBranch(in: folder)
         let output = folder + "/restored.mkv", work = output + ".work"
-        // No held-out frames: the stop rule could keep the pretrained weights, and this test needs
-        // adapted ones that differ from the baseline.
+        // No held-out frames and no acceptance gate: the stop rule or the gate could keep the
+        // pretrained weights, and this test needs adapted ones that differ from the baseline.
         try filmsrSucceeding(["restore", sample("reel_old.mp4"), output, "--reconstruction", branch] + quick
-                                + ["--held-out", "0", "--dump", "0", "30", "1.5s"])
+                                + ["--held-out", "0", "--acceptance", "off", "--dump", "0", "30", "1.5s"])
         // 1.5 s into the 24 fps reel is frame 36.
         let sizes = ["lr": (192, 144), "baseline": (768, 576), "adapted": (768, 576), "weightmap": (768, 576), "side-by-side": (3 * 768, 576)]
         for frame in [0, 30, 36] {

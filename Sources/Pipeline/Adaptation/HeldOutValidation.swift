@@ -13,7 +13,7 @@ struct HeldOutValidation {
 
     /// The frames to hold out: `share` of them (at least one when there are two or more), spread
     /// evenly. Returns (training, held out); nothing is held out of a single frame.
-    static func split(_ frames: [AdaptationFrame], share: Double) -> (training: [AdaptationFrame], heldOut: [AdaptationFrame]) {
+    static func split<Item>(_ frames: [Item], share: Double) -> (training: [Item], heldOut: [Item]) {
         guard frames.count >= 2, share > 0 else { return (frames, []) }
         let count = min(frames.count - 1, max(1, Int((Double(frames.count) * share).rounded())))
         let heldOut = Set((0..<count).map { ((2 * $0 + 1) * frames.count) / (2 * count) })

@@ -87,7 +87,7 @@ public final class LWayAdapter {
         var result = Result(steps: [])
         if let held = validation {
             let loss = try total(loss(held.input, target: held.target))
-            validation?.record(loss: loss, iteration: 0, values: self.renderedValues())
+            validation?.record(loss: loss, iteration: 0, values: self.renderedWeights())
             result.pretrainedValidation = loss
         }
         var generator = SeededGenerator(seed: options.seed)
@@ -98,7 +98,7 @@ public final class LWayAdapter {
                             total: total((l1, perceptual)) + Double(options.featureAlignmentWeight) * alignment)
             if let held = validation, (iteration + 1) % options.validationInterval == 0 || iteration + 1 == options.iterations {
                 let loss = try withRenderedWeights { try total(self.loss(held.input, target: held.target)) }
-                validation?.record(loss: loss, iteration: iteration + 1, values: self.renderedValues())
+                validation?.record(loss: loss, iteration: iteration + 1, values: self.renderedWeights())
                 done.validation = loss
             }
             result.steps.append(done)
@@ -119,7 +119,7 @@ public final class LWayAdapter {
     private func total(_ loss: (l1: Double, lpips: Double)) -> Double { loss.l1 + Double(options.lpipsWeight) * loss.lpips }
 
     /// The values rendering would use now: the moving averages, or the weights themselves.
-    private func renderedValues() -> [Tensor] {
+    public func renderedWeights() -> [Tensor] {
         model.graph.parameters.indices.map { average?.average($0).copy() ?? model.graph.parameters[$0].value.copy() }
     }
 

@@ -3,4 +3,6 @@ public struct AdaptationUnit: Codable, Equatable, Sendable {
     public var index: Int
     public var scenes: [Int]
     public var frames: [Int]
+    /// First frames of the consecutive pairs the acceptance gate measures on (EvidenceFrames).
+    public var evidence: [Int] = []
 }

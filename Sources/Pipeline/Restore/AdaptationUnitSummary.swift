@@ -19,6 +19,9 @@ public struct AdaptationUnitSummary: Codable, Equatable, Sendable {
     public var keptIteration: Int?
     public var pretrainedValidation: Double?
     public var keptValidation: Double?
+    /// The acceptance gate's decision (nil with the gate off): the weights rendered are the
+    /// checkpoint it kept, or the pretrained ones.
+    public var acceptance: AcceptanceDecision?
 
     static func read(_ path: String) throws -> AdaptationUnitSummary? {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }

@@ -54,6 +54,7 @@ public enum RestoreJob {
         }
         guard options.framesPerScene >= 1 else { throw PipelineError("frames per scene must be at least 1") }
         try options.scenes.validate()
+        try options.acceptance.validate()
         let branch = try ReconstructionBranch.load(from: resources.branchPath(controller: options.adaptation.controller)).branch
         let lpips = try LPIPS.load(from: resources.lpipsWeights)
         let regulariser = options.adaptation.featureAlignmentWeight > 0
@@ -68,19 +69,19 @@ public enum RestoreJob {
         try RestoreFrameDump.check(dump, scenes: scenes, input: input)
         let units = try formUnits(input, scenes: scenes, options: options, branch: branch, folder: folder, report: report)
 
-        let baseWeights = model.graph.parameters.map { $0.value.copy() }
+        let baseWeights = model.graph.snapshot()
         var adaptationSeconds: [Double?] = []
         for unit in units {
             guard !FileManager.default.fileExists(atPath: folder.weights(unit: unit.index)) else {
                 adaptationSeconds.append(nil)
                 continue
             }
-            for (parameter, base) in zip(model.graph.parameters, baseWeights) { parameter.value.copy(from: base) }
             let summary = try adapt(unit, of: units.count, scenes: scenes, model: model, branch: branch, lpips: lpips,
-                                    regulariser: regulariser, options: options, folder: folder)
+                                    regulariser: regulariser, options: options, pretrained: baseWeights, folder: folder)
             adaptationSeconds.append(summary.seconds)
             let sceneNumbers = unit.scenes.map { String($0 + 1) }.joined(separator: ",")
-            report("unit \(unit.index + 1)/\(units.count) (scenes \(sceneNumbers)) adapted in " + String(format: "%.1f s", summary.seconds))
+            report("unit \(unit.index + 1)/\(units.count) (scenes \(sceneNumbers)) adapted in " + String(format: "%.1f s", summary.seconds)
+                   + (summary.acceptance.map { "; renders \($0.reason)" } ?? ""))
         }
 
         // Unit of every frame; frames past the detected end (a stream that grew) keep the last scene's.
@@ -146,7 +147,7 @@ public enum RestoreJob {
         try JSONEncoder.sorted.encode(record).write(to: URL(fileURLWithPath: folder.job), options: .atomic)
     }
 
-    private static func detectScenes(_ input: String, options: RestoreOptions, folder: RestoreWorkFolder,
+    static func detectScenes(_ input: String, options: RestoreOptions, folder: RestoreWorkFolder,
                                      report: (String) -> Void) throws -> [Scene] {
         if let data = FileManager.default.contents(atPath: folder.scenes) {
             return try SceneList.read(json: data).scenes
@@ -158,7 +159,7 @@ public enum RestoreJob {
         return list.scenes
     }
 
-    private static func formUnits(_ input: String, scenes: [Scene], options: RestoreOptions, branch: ReconstructionBranch,
+    static func formUnits(_ input: String, scenes: [Scene], options: RestoreOptions, branch: ReconstructionBranch,
                                   folder: RestoreWorkFolder, report: (String) -> Void) throws -> [AdaptationUnit] {
         if let data = FileManager.default.contents(atPath: folder.units) {
             return try JSONDecoder().decode([AdaptationUnit].self, from: data)
@@ -174,27 +175,31 @@ public enum RestoreJob {
             groups = SceneGrouping.group(embeddings: embeddings, threshold: options.groupThreshold)
             report("\(scenes.count) scenes in \(groups.count) groups: " + groups.map { $0.map { String($0 + 1) }.joined(separator: "+") }.joined(separator: ", "))
         }
-        let units = groups.enumerated().map { AdaptationUnit(index: $0.offset, scenes: $0.element, frames: $0.element.flatMap { sampled[$0] }) }
+        var units = groups.enumerated().map { AdaptationUnit(index: $0.offset, scenes: $0.element, frames: $0.element.flatMap { sampled[$0] }) }
+        if options.acceptance.enabled {
+            for index in units.indices {
+                let unitScenes = units[index].scenes.map { scenes[$0] }
+                let training = EvidenceFrames.trainingFrames(of: units[index].frames, scenes: unitScenes, heldOutShare: options.adaptation.heldOutShare,
+                                                             neighbours: options.adaptation.target == .neighbour)
+                units[index].evidence = EvidenceFrames.choose(scenes: unitScenes, trainingFrames: training, count: options.acceptance.evidencePairs)
+            }
+            try SceneFrameSampler.extract(input, frames: Set(units.flatMap { $0.evidence.flatMap { [$0, $0 + 1] } }), file: folder.frame)
+        }
         try JSONEncoder.sorted.encode(units).write(to: URL(fileURLWithPath: folder.units), options: .atomic)
         return units
     }
 
     private static func adapt(_ unit: AdaptationUnit, of count: Int, scenes: [Scene], model: SRModel, branch: ReconstructionBranch, lpips: LPIPS,
-                              regulariser: FeatureAlignmentRegulariser?,
-                              options: RestoreOptions, folder: RestoreWorkFolder) throws -> AdaptationUnitSummary {
+                              regulariser: FeatureAlignmentRegulariser?, options: RestoreOptions, pretrained: [Tensor],
+                              folder: RestoreWorkFolder) throws -> AdaptationUnitSummary {
         let started = Date()
-        var adaptation = options.adaptation
-        adaptation.seed = adaptation.seed &+ UInt64(unit.index)
-        let adapter = try LWayAdapter(model: model, branch: branch, lpips: lpips, options: adaptation, regulariser: regulariser)
-        let frames = try unit.frames.map { index in
-            let scene = scenes.first { $0.firstFrame <= index && index <= $0.lastFrame }!
-            return try SceneFrameSampler.adaptationFrame(index, in: scene, target: options.adaptation.target, file: folder.frame)
-        }
-        let progress = ProgressReporter(stage: "adapt", total: adaptation.iterations)
-        let result = try adapter.adapt(frames: frames) { done, loss in
+        let progress = ProgressReporter(stage: "adapt", total: options.adaptation.iterations)
+        let outcome = try UnitAdaptation.run(unit, scenes: scenes, model: model, branch: branch, lpips: lpips, regulariser: regulariser,
+                                             options: options, pretrained: pretrained, file: folder.frame) { done, loss in
             progress.update(done: done, detail: String(format: "unit %d/%d  loss %.4f", unit.index + 1, count, loss))
         }
         progress.finish()
+        let result = outcome.result
         let steps = result.steps
         let log = "iteration\tl1\tlpips\ttotal\tvalidation\n" + steps.map {
             String(format: "%d\t%.6f\t%.6f\t%.6f\t", $0.iteration, $0.l1, $0.lpips, $0.total) + ($0.validation.map { String(format: "%.6f", $0) } ?? "")
@@ -204,7 +209,7 @@ public enum RestoreJob {
                                             seconds: Date().timeIntervalSince(started), iterations: steps.count,
                                             firstLoss: steps.first?.total ?? 0, lastLoss: steps.last?.total ?? 0,
                                             keptIteration: result.keptIteration, pretrainedValidation: result.pretrainedValidation,
-                                            keptValidation: result.keptValidation)
+                                            keptValidation: result.keptValidation, acceptance: outcome.decision)
         try summary.write(to: folder.unitSummary(unit: unit.index))
         // Written last, atomically: its presence marks the unit done.
         try Checkpoint.save(model.graph.parameters, metadata: ["model": options.model, "scenes": unit.scenes.map(String.init).joined(separator: ",")],

@@ -21,6 +21,8 @@ public struct RestoreOptions: Codable, Equatable, Sendable {
     /// Frames sampled per scene for adaptation (evenly spread, near-duplicates skipped).
     public var framesPerScene = 8
     public var adaptation = AdaptationOptions()
+    /// Whether, and which, adapted weights are rendered (AcceptanceGate).
+    public var acceptance = AcceptanceOptions()
     public var scenes = SceneDetectionOptions()
     public var tileSize = 192
 

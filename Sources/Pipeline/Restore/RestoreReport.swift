@@ -45,7 +45,8 @@ struct RestoreReport {
 
         body.append("<h2>Scenes</h2>")
         body.append("<table><thead><tr><th>scene</th><th>first frame</th><th>frames</th><th>start</th><th>end</th>"
-                    + "<th>unit</th><th>adaptation s</th><th>loss first → last</th><th>held-out loss pretrained → kept (iteration)</th></tr></thead><tbody>")
+                    + "<th>unit</th><th>adaptation s</th><th>loss first → last</th><th>held-out loss pretrained → kept (iteration)</th>"
+                    + "<th>rendered (acceptance gate)</th></tr></thead><tbody>")
         for scene in scenes {
             let unit = unitOfScene[scene.index]
             let summary = unit.flatMap { summaries[$0.index] }
@@ -57,10 +58,13 @@ struct RestoreReport {
                          unit.map { String($0.index + 1) } ?? "–",
                          summary.map { String(format: "%.1f", $0.seconds) } ?? "–",
                          summary.map { String(format: "%.4f → %.4f", $0.firstLoss, $0.lastLoss) } ?? "–",
-                         heldOut ?? "–"]
+                         heldOut ?? "–",
+                         summary.map { $0.acceptance?.reason ?? "stop rule's choice (gate off)" } ?? "–"]
             body.append("<tr>" + cells.map { "<td>\(e($0))</td>" }.joined() + "</tr>")
         }
         body.append("</tbody></table>")
+
+        body.append(Self.acceptanceTable(units: units, summaries: summaries))
 
         body.append("<h2>Adaptation loss</h2>")
         for unit in units {
@@ -136,6 +140,32 @@ struct RestoreReport {
     }
 
     /// (iteration from 1, total loss) from a unit's loss log; empty when there is none yet.
+    /// Every candidate the acceptance gate measured, with its signals (relative to the
+    /// pretrained weights on the unit's unseen frames) and why it was or was not rendered.
+    static func acceptanceTable(units: [AdaptationUnit], summaries: [AdaptationUnitSummary?]) -> String {
+        let decided = units.compactMap { unit in summaries[unit.index]?.acceptance.map { (unit, $0) } }
+        guard !decided.isEmpty else { return "" }
+        var rows = ["<h2>Acceptance gate</h2><p>Signals of each candidate against the pretrained weights on frame pairs that "
+                    + "fine-tuning never saw (relative changes; positive is the direction of harm).</p>",
+                    "<table><thead><tr><th>unit</th><th>iteration</th><th>loss</th><th>flat-area detail</th><th>frame-to-frame change</th>"
+                    + "<th>back-projection error</th><th>decision</th></tr></thead><tbody>"]
+        for (unit, decision) in decided {
+            for candidate in decision.candidates {
+                let signals = candidate.signals
+                let verdict = candidate.iteration == decision.keptIteration ? "rendered" : (candidate.rejection ?? "accepted, not the lowest loss")
+                let cells = [String(unit.index + 1), String(candidate.iteration)]
+                    + [signals.lossChange, signals.flatDetailChange, signals.temporalChange, signals.backProjectionChange].map { String(format: "%+.1f%%", 100 * $0) }
+                    + [verdict]
+                rows.append("<tr>" + cells.map { "<td>\(HTMLText.escape($0))</td>" }.joined() + "</tr>")
+            }
+            if decision.keptIteration == 0 {
+                rows.append("<tr><td>\(unit.index + 1)</td><td>0</td><td colspan=\"4\"></td><td>rendered: \(HTMLText.escape(decision.reason))</td></tr>")
+            }
+        }
+        rows.append("</tbody></table>")
+        return rows.joined(separator: "\n")
+    }
+
     static func lossCurve(_ path: String) throws -> [(x: Double, y: Double)] {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
         return try text.split(separator: "\n").dropFirst().map { line in

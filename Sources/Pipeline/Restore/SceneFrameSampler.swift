@@ -76,6 +76,16 @@ struct SceneFrameSampler {
         return kept
     }
 
+    /// One decoding pass that writes the frames `wanted` (those not already in place) to `file(index)`.
+    static func extract(_ path: String, frames wanted: Set<Int>, file: (Int) -> String) throws {
+        let missing = wanted.filter { !FileManager.default.fileExists(atPath: file($0)) }
+        guard let last = missing.max() else { return }
+        let reader = try VideoFrameReader(path: path)
+        while let frame = try reader.next(), frame.index <= last {
+            if missing.contains(frame.index) { try PNGWriter.write(frame.image, to: file(frame.index), bitsPerComponent: 16) }
+        }
+    }
+
     static func meanAbsoluteDifference(_ a: RGBImage, _ b: RGBImage) -> Float {
         var sum: Float = 0
         for i in 0..<a.pixels.count { sum += abs(a.pixels[i] - b.pixels[i]) }

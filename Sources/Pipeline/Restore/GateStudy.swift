@@ -1,0 +1,132 @@
+import Engine
+import Foundation
+import Media
+
+/// Why adaptation helps or hurts, measured (issue 14): on clips with a clean reference, every
+/// unit is adapted as restore adapts it, and every candidate checkpoint the acceptance gate
+/// sees is also measured against the truth. Each record holds a (clip, unit, checkpoint)'s true
+/// change against the unadapted network next to the gate's no-reference signals, so that the
+/// signals' rank correlation with the truth can be computed, thresholds chosen on some clips,
+/// and any gate setting replayed without adapting again.
+public enum GateStudy {
+    public struct Clip: Codable, Sendable {
+        public var name: String
+        public var input: String
+        public var reference: String
+        public init(name: String, input: String, reference: String) {
+            self.name = name
+            self.input = input
+            self.reference = reference
+        }
+    }
+
+    /// Quality of one unit's frames against the reference: means over its frames (temporal
+    /// error over consecutive frames within each scene).
+    public struct Quality: Codable, Sendable {
+        public var psnr: Double
+        public var ssim: Double
+        public var lpips: Double
+        public var temporalError: Double
+    }
+
+    public struct Candidate: Codable, Sendable {
+        public var iteration: Int
+        public var signals: AcceptanceSignals
+        public var quality: Quality
+    }
+
+    public struct Unit: Codable, Sendable {
+        public var clip: String
+        public var unit: Int
+        public var scenes: [Int]
+        public var frames: Int
+        public var pretrained: Quality
+        public var candidates: [Candidate]
+        /// What the stop rule alone kept (restore before the gate): 0 for the pretrained weights.
+        public var stopRuleIteration: Int
+        /// The default gate's choice when the study ran.
+        public var gateIteration: Int
+        public var gateReason: String
+    }
+
+    public struct Report: Codable, Sendable {
+        public var clips: [Clip]
+        public var options: RestoreOptions
+        public var units: [Unit]
+    }
+
+    /// Adapts and measures every unit of every clip; work goes into `folder` (emptied first).
+    public static func run(clips: [Clip], options: RestoreOptions, resources: RestoreJob.Resources, folder: String,
+                           report: (String) -> Void = { _ in }) throws -> Report {
+        var options = options
+        options.acceptance.enabled = true
+        let model = try SRModelSpec.named(options.model).load(from: resources.modelsDirectory)
+        guard options.outputScale ?? model.scale == model.scale else { throw PipelineError("the study measures at the model's scale: leave --scale out") }
+        let branch = try ReconstructionBranch.load(from: resources.branchPath(controller: options.adaptation.controller)).branch
+        let lpips = try LPIPS.load(from: resources.lpipsWeights)
+        let regulariser = options.adaptation.featureAlignmentWeight > 0
+            ? try FeatureAlignmentRegulariser.load(from: resources.featureAlignmentWeights, lpips: resources.lpipsWeights) : nil
+        try? FileManager.default.removeItem(atPath: folder)
+        let pretrained = model.graph.snapshot()
+        var units: [Unit] = []
+        for clip in clips {
+            let work = RestoreWorkFolder((folder as NSString).appendingPathComponent(clip.name))
+            try work.prepare()
+            let scenes = try RestoreJob.detectScenes(clip.input, options: options, folder: work, report: report)
+            let clipUnits = try RestoreJob.formUnits(clip.input, scenes: scenes, options: options, branch: branch, folder: work, report: report)
+            let frames = try EvaluationFrames(input: clip.input, reference: clip.reference, step: 1, scale: model.scale)
+            for unit in clipUnits {
+                let started = Date()
+                let outcome = try UnitAdaptation.run(unit, scenes: scenes, model: model, branch: branch, lpips: lpips, regulariser: regulariser,
+                                                     options: options, pretrained: pretrained, file: work.frame)
+                let decision = outcome.decision!
+                let unitScenes = unit.scenes.map { scenes[$0] }
+                func measure(_ values: [Tensor]) throws -> Quality {
+                    model.graph.load(values)
+                    return try quality(of: model, on: frames, scenes: unitScenes, options: options, lpips: lpips)
+                }
+                let base = try measure(pretrained)
+                let candidates = try outcome.candidates.map { candidate in
+                    Candidate(iteration: candidate.iteration,
+                              signals: decision.candidates.first { $0.iteration == candidate.iteration }!.signals,
+                              quality: try measure(candidate.values))
+                }
+                let record = Unit(clip: clip.name, unit: unit.index, scenes: unit.scenes, frames: unitScenes.reduce(0) { $0 + $1.frameCount },
+                                  pretrained: base, candidates: candidates,
+                                  stopRuleIteration: outcome.result.keptIteration ?? outcome.result.steps.count,
+                                  gateIteration: decision.keptIteration, gateReason: decision.reason)
+                units.append(record)
+                report(String(format: "%@ unit %d: %.0f s; ", clip.name, unit.index + 1, Date().timeIntervalSince(started))
+                       + candidates.map { String(format: "it %d %+.2f dB", $0.iteration, $0.quality.psnr - base.psnr) }.joined(separator: ", ")
+                       + "; gate: \(decision.reason)")
+            }
+        }
+        return Report(clips: clips, options: options, units: units)
+    }
+
+    /// The unit's frames rendered as restore renders them (tiles, 8-bit file) against the reference.
+    static func quality(of model: SRModel, on frames: EvaluationFrames, scenes: [Scene], options: RestoreOptions, lpips: LPIPS) throws -> Quality {
+        let upscaler = TiledUpscaler(model: model, tileSize: options.tileSize, overlap: UpscaleJob.defaultOverlap(options.model))
+        let processor = SuperResolutionProcessor(upscaler: upscaler)
+        var psnr = 0.0, ssim = 0.0, perceptual = 0.0, temporal = 0.0, count = 0, pairs = 0
+        for scene in scenes {
+            var previous: (restored: [Float], clean: [Float])?
+            for frame in frames.frames where scene.firstFrame <= frame.index && frame.index <= scene.lastFrame {
+                let rendered = EvaluationFrames.roundedTo8Bits(try processor.upscale(frame.lr))
+                let measured = try VideoComparison.quality(of: Tensor(rendered), frame: frame.index, reference: frame.reference, lpips: lpips, niqe: nil)
+                psnr += measured.psnr
+                ssim += measured.ssim
+                perceptual += measured.lpips
+                count += 1
+                let luma = (restored: VideoComparison.luma(rendered), clean: VideoComparison.luma(RGBImage(frame.reference)))
+                if let previous {
+                    temporal += VideoComparison.temporalError(luma, previous: previous)
+                    pairs += 1
+                }
+                previous = luma
+            }
+        }
+        let frameCount = Double(max(1, count))
+        return Quality(psnr: psnr / frameCount, ssim: ssim / frameCount, lpips: perceptual / frameCount, temporalError: temporal / Double(max(1, pairs)))
+    }
+}

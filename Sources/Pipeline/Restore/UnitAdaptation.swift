@@ -1,0 +1,57 @@
+import Engine
+
+/// One unit's adaptation as restore runs it: LWay fine-tuning that keeps a candidate checkpoint
+/// every `checkpointInterval` iterations (and the stop rule's choice), then the acceptance gate
+/// on the unit's evidence frames. Leaves the weights to render in the model.
+struct UnitAdaptation {
+    typealias Candidate = (iteration: Int, values: [Tensor])
+
+    struct Outcome {
+        var result: LWayAdapter.Result
+        var candidates: [Candidate]
+        /// nil with the gate off: the stop rule's choice is rendered.
+        var decision: AcceptanceDecision?
+    }
+
+    /// `pretrained`: the model's values before adaptation; `file(index)`: where the sampled and
+    /// evidence frames are.
+    static func run(_ unit: AdaptationUnit, scenes: [Scene], model: SRModel, branch: ReconstructionBranch, lpips: LPIPS,
+                    regulariser: FeatureAlignmentRegulariser?, options: RestoreOptions, pretrained: [Tensor],
+                    file: (Int) -> String, progress: (Int, Double) -> Void = { _, _ in }) throws -> Outcome {
+        var adaptation = options.adaptation
+        adaptation.seed = adaptation.seed &+ UInt64(unit.index)
+        model.graph.load(pretrained)
+        let adapter = try LWayAdapter(model: model, branch: branch, lpips: lpips, options: adaptation, regulariser: regulariser)
+        let frames = try unit.frames.map { index in
+            try SceneFrameSampler.adaptationFrame(index, in: scene(of: index, in: scenes), target: adaptation.target, file: file)
+        }
+        var candidates: [Candidate] = []
+        let interval = options.acceptance.checkpointInterval
+        let result = try adapter.adapt(frames: frames, progress: progress) { observation in
+            guard options.acceptance.enabled, (observation.step.iteration + 1) % interval == 0 else { return }
+            candidates.append((observation.step.iteration + 1, adapter.renderedWeights()))
+        }
+        guard options.acceptance.enabled else { return Outcome(result: result, candidates: [], decision: nil) }
+        // What the stop rule left in the model is a candidate too, unless it kept the pretrained weights.
+        let stopRuleIteration = result.keptIteration ?? result.steps.count
+        if stopRuleIteration > 0, !candidates.contains(where: { $0.iteration == stopRuleIteration }) {
+            candidates.append((stopRuleIteration, model.graph.snapshot()))
+            candidates.sort { $0.iteration < $1.iteration }
+        }
+        var evidence = AcceptanceEvidence(pairs: try unit.evidence.map { first in
+            AcceptanceEvidence.Pair(first: try RestoreJob.loadFrame(file(first)), second: try RestoreJob.loadFrame(file(first + 1)))
+        })
+        let lpipsWeight = Double(adaptation.lpipsWeight)
+        let decision = try AcceptanceGate(options.acceptance).decide(
+            model: model, pretrained: pretrained, candidates: candidates, evidence: &evidence) { lr in
+            let loss = try adapter.loss(lr)
+            return loss.l1 + lpipsWeight * loss.lpips
+        }
+        model.graph.load(candidates.first { $0.iteration == decision.keptIteration }?.values ?? pretrained)
+        return Outcome(result: result, candidates: candidates, decision: decision)
+    }
+
+    static func scene(of frame: Int, in scenes: [Scene]) -> Scene {
+        scenes.first { $0.firstFrame <= frame && frame <= $0.lastFrame }!
+    }
+}

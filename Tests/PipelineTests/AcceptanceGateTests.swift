@@ -1,0 +1,100 @@
+import Engine
+import XCTest
+@testable import Pipeline
+
+/// The acceptance gate (issue 14): its no-reference signals react to what harmful adaptation
+/// does to a real frame, its rule picks and refuses candidates as documented, its evidence frames
+/// avoid what fine-tuning trains on, and the study's statistics are right.
+final class AcceptanceGateTests: XCTestCase {
+    /// Grain painted onto an SR output is seen as detail added in the flat areas and as
+    /// frame-to-frame change, while a faithful copy changes neither.
+    func testSignalsSeePaintedGrainOnARealFrame() throws {
+        let frame = try LWayAdaptationTests.reelFrames([60])[0]
+        let sharp = Resize.apply(.bicubic, to: frame, height: frame.shape.height * 4, width: frame.shape.width * 4)
+        let width = sharp.shape.width
+        let pretrainedLuma = AcceptanceEvidence.luma(sharp)
+        let mask = AcceptanceEvidence.flatMask(pretrainedLuma, width: width)
+        XCTAssertEqual(Double(mask.filter { $0 }.count) / Double(mask.count), AcceptanceEvidence.flatShare, accuracy: 0.05)
+        let base = AcceptanceEvidence.highPassEnergy(pretrainedLuma, width: width, mask: mask)
+        XCTAssertEqual(AcceptanceEvidence.highPassEnergy(pretrainedLuma, width: width, mask: mask), base)
+
+        var generator = SeededGenerator(seed: 3)
+        let grained = sharp.copy()
+        for i in 0..<grained.count { grained.buffer[i] += Float.random(in: -0.03...0.03, using: &generator) }
+        let grainedLuma = AcceptanceEvidence.luma(grained)
+        XCTAssertGreaterThan(AcceptanceEvidence.highPassEnergy(grainedLuma, width: width, mask: mask), 2 * base)
+        // The same grain differs in the next frame: the change between SR frames grows.
+        let next = sharp.copy()
+        for i in 0..<next.count { next.buffer[i] += Float.random(in: -0.03...0.03, using: &generator) }
+        let steady = zip(pretrainedLuma, pretrainedLuma).reduce(0) { $0 + Double(($1.1 - $1.0) * ($1.1 - $1.0)) }
+        let flickering = zip(grainedLuma, AcceptanceEvidence.luma(next)).reduce(0) { $0 + Double(($1.1 - $1.0) * ($1.1 - $1.0)) }
+        XCTAssertEqual(steady, 0)
+        XCTAssertGreaterThan(flickering, 0)
+        // Shrunk back, the bicubic enlargement is close to the frame; the grain moves it away.
+        let faithful = AcceptanceEvidence.backProjectionError(sharp, lr: frame)
+        XCTAssertLessThan(faithful, 0.03)
+        XCTAssertGreaterThan(AcceptanceEvidence.backProjectionError(grained, lr: frame), faithful)
+    }
+
+    func testRulePicksTheLowestLossAmongAcceptedAndOtherwiseThePretrainedWeights() {
+        var options = AcceptanceOptions()
+        options.maximumLossChange = -0.01
+        let gate = AcceptanceGate(options)
+        func signals(_ loss: Double, flat: Double = 0, temporal: Double = 0, back: Double = 0) -> AcceptanceSignals {
+            var value = AcceptanceSignals(.init(selfSupervisedLoss: 1, backProjectionError: 1, temporalEnergy: 1, flatDetailEnergy: 1),
+                                          against: .init(selfSupervisedLoss: 1, backProjectionError: 1, temporalEnergy: 1, flatDetailEnergy: 1))
+            XCTAssertEqual(value.values, [0, 0, 0, 0])
+            value.lossChange = loss
+            value.flatDetailChange = flat
+            value.temporalChange = temporal
+            value.backProjectionChange = back
+            return value
+        }
+        // The lowest loss paints grain into flat areas: the next best is rendered.
+        let chosen = gate.choose([(25, signals(-0.05)), (50, signals(-0.08, flat: 0.5)), (75, signals(-0.002))])
+        XCTAssertEqual(chosen.iteration, 25)
+        XCTAssertTrue(chosen.reason.hasPrefix("iteration 25"), chosen.reason)
+        let refused = gate.choose([(25, signals(-0.05, temporal: 0.2)), (50, signals(0.3))])
+        XCTAssertEqual(refused.iteration, 0)
+        XCTAssertTrue(refused.reason.contains("frame-to-frame change +20.0%"), refused.reason)
+        XCTAssertEqual(gate.choose([]).iteration, 0)
+        XCTAssertNotNil(gate.rejection(signals(-0.05, back: 0.06)))
+        // The default cannot be met: restore renders the pretrained weights (see AcceptanceOptions).
+        XCTAssertEqual(AcceptanceGate(AcceptanceOptions()).choose([(25, signals(-0.5))]).iteration, 0)
+    }
+
+    /// Pairs of frames neither trained on nor used as a training frame's target, spread evenly.
+    func testEvidenceFramesAvoidWhatFineTuningSees() {
+        let scene = Scene(index: 0, firstFrame: 100, frameCount: 40, startTime: 0, endTime: 1)
+        let sampled = [102, 107, 112, 117, 122, 127, 132, 137]
+        let training = EvidenceFrames.trainingFrames(of: sampled, scenes: [scene], heldOutShare: 0.25, neighbours: true)
+        let heldOut = Set(HeldOutValidation.split(sampled, share: 0.25).heldOut)
+        XCTAssertEqual(heldOut.count, 2)
+        XCTAssertTrue(training.isDisjoint(with: heldOut))
+        XCTAssertTrue(training.contains(103) || heldOut.contains(102))
+        let evidence = EvidenceFrames.choose(scenes: [scene], trainingFrames: training, count: 4)
+        XCTAssertEqual(evidence.count, 4)
+        for start in evidence {
+            XCTAssertFalse(training.contains(start) || training.contains(start + 1), "\(start)")
+            XCTAssertLessThan(start, scene.lastFrame)
+        }
+        XCTAssertGreaterThan(evidence.max()! - evidence.min()!, 20, "spread over the scene: \(evidence)")
+        // A scene whose every frame is trained on leaves no evidence: the gate renders pretrained.
+        XCTAssertEqual(EvidenceFrames.choose(scenes: [scene], trainingFrames: Set(100...139), count: 4), [])
+    }
+
+    func testSpearmanRanksWithTies() {
+        XCTAssertEqual(GateStudy.ranks([3, 1, 2, 2]), [4, 1, 2.5, 2.5])
+        XCTAssertEqual(GateStudy.spearman([1, 2, 3, 4], [10, 20, 25, 100]), 1, accuracy: 1e-12)
+        XCTAssertEqual(GateStudy.spearman([1, 2, 3, 4], [4, 3, 2, 1]), -1, accuracy: 1e-12)
+        XCTAssertEqual(GateStudy.spearman([1, 2], [2, 1]), 0)
+    }
+
+    /// (R_t - R_t-1) - (G_t - G_t-1) over luma: zero when the restore moves as the truth does,
+    /// the flicker's size when it brightens alone.
+    func testTemporalErrorMeasuresAddedFlicker() {
+        let previous = (restored: [Float](repeating: 100, count: 4), clean: [Float](repeating: 90, count: 4))
+        XCTAssertEqual(VideoComparison.temporalError((restored: [105, 105, 105, 105], clean: [95, 95, 95, 95]), previous: previous), 0)
+        XCTAssertEqual(VideoComparison.temporalError((restored: [106, 106, 106, 106], clean: [90, 90, 90, 90]), previous: previous), 6, accuracy: 1e-9)
+    }
+}
