@@ -196,23 +196,26 @@ def run_text(cmd):
 _photo_cache = {}
 
 
-def load_photo(name):
-    """Decode the JPEG to rgb24 with ffmpeg, then 2x2 box-average it in numpy.
+def load_photo(name, path=None, box=2):
+    """Decode the JPEG to rgb24 with ffmpeg, then box-average it box x box in numpy (2x2).
 
     The packaged photos are JPEG q75-90; halving them averages away most block/ringing
-    artefacts so that the rendered frames are clean ground truth."""
-    if name in _photo_cache:
-        return _photo_cache[name]
-    path = PHOTOS[name]["path"]
+    artefacts so that the rendered frames are clean ground truth. `path` (default: the PHOTOS
+    entry of `name`) and `box` (1: full resolution, for photos too small to halve) serve
+    samples/make_devset.py."""
+    path = PHOTOS[name]["path"] if path is None else path
+    key = (path, box)
+    if key in _photo_cache:
+        return _photo_cache[key]
     w, h = map(int, run_text(["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
                               "stream=width,height", "-of", "csv=p=0", path]).strip().split(","))
     raw = subprocess.run(["ffmpeg", "-v", "error", "-i", path, "-frames:v", "1", "-sws_flags", SWS,
                           "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
                          check=True, stdout=subprocess.PIPE).stdout
     img = np.frombuffer(raw, np.uint8).reshape(h, w, 3)
-    h2, w2 = h // 2, w // 2
-    img = img[:2 * h2, :2 * w2].astype(np.float32).reshape(h2, 2, w2, 2, 3).mean(axis=(1, 3)) / 255.0
-    _photo_cache[name] = img
+    h2, w2 = h // box, w // box
+    img = img[:box * h2, :box * w2].astype(np.float32).reshape(h2, box, w2, box, 3).mean(axis=(1, 3)) / 255.0
+    _photo_cache[key] = img
     return img
 
 
@@ -377,9 +380,9 @@ def fade_colours(img, p):
     return p["black_lift"] + (p["white_level"] - p["black_lift"]) * img
 
 
-def reel_flicker_gains(n, seed, p):
+def reel_flicker_gains(n, seed, p, stream=S_REEL_FLICKER):
     """Global brightness gain per frame: a slow wobble plus per-frame randomness."""
-    rng = rng_for(seed, S_REEL_FLICKER)
+    rng = rng_for(seed, stream)
     phase = rng.uniform(0, 2 * np.pi)
     f = np.arange(n)
     g = p["smooth_amplitude"] * np.sin(2 * np.pi * f / p["smooth_period_frames"] + phase)
@@ -387,10 +390,10 @@ def reel_flicker_gains(n, seed, p):
     return 1.0 + np.clip(g, -p["max_abs"], p["max_abs"])
 
 
-def strong_flicker_gains(n, seed, lo=0.15, hi=0.25):
+def strong_flicker_gains(n, seed, lo=0.15, hi=0.25, stream=S_FLK_FLICKER):
     """Violent flicker for flicker_nocut.mp4: +-15..25 %, mostly alternating sign, so that
     consecutive frames differ in brightness by up to ~50 %."""
-    rng = rng_for(seed, S_FLK_FLICKER)
+    rng = rng_for(seed, stream)
     sign, gains = 1.0, []
     for _ in range(n):
         sign = -sign if rng.random() < 0.75 else sign
