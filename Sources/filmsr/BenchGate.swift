@@ -103,17 +103,18 @@ struct GateAnalysis: Encodable {
     }
 
     static func describe(_ title: String, _ gate: AcceptanceOptions) -> String {
-        String(format: "%@: loss change <= %+.3f, flat detail <= %+.2f, temporal <= %+.2f, back-projection <= %+.2f",
-               title, gate.maximumLossChange, gate.maximumFlatDetailChange, gate.maximumTemporalChange, gate.maximumBackProjectionChange)
+        String(format: "%@: loss change <= %+.3f, flat detail <= %+.2f, temporal <= %+.2f, back-projection <= %+.2f, shares %@",
+               title, gate.maximumLossChange, gate.maximumFlatDetailChange, gate.maximumTemporalChange, gate.maximumBackProjectionChange,
+               gate.shares.map { String(format: "%g", $0) }.joined(separator: ","))
     }
 
     private func table(_ clips: [GateStudy.ClipSummary]) {
-        Swift.print("clip          units   unadapted: PSNR / SSIM / LPIPS / TE      stop rule alone (worst unit dB, adapted)     gate (worst unit dB, adapted)")
+        Swift.print("clip          units   unadapted: PSNR / SSIM / LPIPS / TE      stop rule alone (worst unit dB, worst unit LPIPS, adapted)     gate (the same)")
         for clip in clips {
             func cell(_ column: GateStudy.ClipSummary.Column, worst: Bool) -> String {
                 let quality = column.quality
                 return String(format: "%6.2f / %.4f / %.4f / %5.2f", quality.psnr, quality.ssim, quality.lpips, quality.temporalError)
-                    + (worst ? String(format: " (%+.2f, %d)", column.worstPSNRChange, column.adaptedUnits) : "")
+                    + (worst ? String(format: " (%+.2f, %+.3f, %d)", column.worstPSNRChange, column.worstLPIPSChange, column.adaptedUnits) : "")
             }
             Swift.print((clip.clip + (clip.heldOut ? " *" : "")).padding(toLength: 14, withPad: " ", startingAt: 0)
                         + String(format: "%5d   ", clip.units) + cell(clip.unadapted, worst: false) + "   " + cell(clip.stopRule, worst: true)

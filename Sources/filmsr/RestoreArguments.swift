@@ -74,6 +74,9 @@ struct RestoreArguments: ParsableArguments {
     @Option(name: .customLong("gate-back-projection"), help: "Gate: largest relative increase of the back-projection error (SR shrunk back against LR).")
     var gateBackProjection = AcceptanceOptions().maximumBackProjectionChange
 
+    @Option(name: .customLong("gate-shares"), help: "Gate: shares of each checkpoint's change from the pretrained weights to try, separated by commas (1: the checkpoint itself).")
+    var gateShares = AcceptanceOptions().shares.map { String(format: "%g", $0) }.joined(separator: ",")
+
     @Option(help: "Seed of every random choice of the adaptation.")
     var seed: UInt64 = AdaptationOptions().seed
 
@@ -133,6 +136,11 @@ struct RestoreArguments: ParsableArguments {
         options.acceptance.maximumFlatDetailChange = gateFlatDetail
         options.acceptance.maximumTemporalChange = gateTemporal
         options.acceptance.maximumBackProjectionChange = gateBackProjection
+        options.acceptance.shares = try gateShares.split(separator: ",").map { text in
+            guard let share = Double(text) else { throw UsageError("--gate-shares \(gateShares): give numbers separated by commas") }
+            return share
+        }
+        try options.acceptance.validate()
         options.scenes = SceneDetectionOptions(threshold: threshold, minimumSceneLength: minSceneLength)
         options.tileSize = tile
         return options

@@ -51,16 +51,33 @@ final class AcceptanceGateTests: XCTestCase {
             return value
         }
         // The lowest loss paints grain into flat areas: the next best is rendered.
-        let chosen = gate.choose([(25, signals(-0.05)), (50, signals(-0.08, flat: 0.5)), (75, signals(-0.002))])
-        XCTAssertEqual(chosen.iteration, 25)
-        XCTAssertTrue(chosen.reason.hasPrefix("iteration 25"), chosen.reason)
-        let refused = gate.choose([(25, signals(-0.05, temporal: 0.2)), (50, signals(0.3))])
-        XCTAssertEqual(refused.iteration, 0)
+        let labels = ["iteration 25", "iteration 50", "iteration 75"]
+        let chosen = gate.choose([signals(-0.05), signals(-0.08, flat: 0.5), signals(-0.002)], labels: labels)
+        XCTAssertEqual(chosen.index, 0)
+        XCTAssertTrue(chosen.reason.hasPrefix("iteration 25:"), chosen.reason)
+        let refused = gate.choose([signals(-0.05, temporal: 0.2), signals(0.3)], labels: labels)
+        XCTAssertNil(refused.index)
         XCTAssertTrue(refused.reason.contains("frame-to-frame change +20.0%"), refused.reason)
-        XCTAssertEqual(gate.choose([]).iteration, 0)
+        XCTAssertNil(gate.choose([], labels: []).index)
         XCTAssertNotNil(gate.rejection(signals(-0.05, back: 0.06)))
-        // The default cannot be met: restore renders the pretrained weights (see AcceptanceOptions).
-        XCTAssertEqual(AcceptanceGate(AcceptanceOptions()).choose([(25, signals(-0.5))]).iteration, 0)
+        XCTAssertEqual(AcceptanceGate.label(75, 0.5), "iteration 75 at 50%")
+    }
+
+    /// A share of a checkpoint lies on the line from the pretrained weights to it; share 1 is
+    /// the checkpoint bit for bit.
+    func testSharedCandidateInterpolatesTowardsThePretrainedWeights() {
+        let pretrained = Tensor(1, 1, 1, 3), checkpoint = Tensor(1, 1, 1, 3)
+        for (i, (p, c)) in [(0.5, 1.5), (-2.0, 2.0), (0.1, 0.1)].enumerated() {
+            pretrained.buffer[i] = Float(p)
+            checkpoint.buffer[i] = Float(c)
+        }
+        let half = AcceptanceCandidate(iteration: 50, share: 0.5, checkpoint: [checkpoint], pretrained: [pretrained])
+        for (value, expected) in zip(half.values[0].buffer, [Float(1), 0, 0.1]) { XCTAssertEqual(value, expected, accuracy: 1e-6) }
+        let whole = AcceptanceCandidate(iteration: 50, share: 1, checkpoint: [checkpoint], pretrained: [pretrained])
+        XCTAssertTrue(whole.values[0] === checkpoint)
+        var options = AcceptanceOptions()
+        options.shares = [0]
+        XCTAssertThrowsError(try options.validate())
     }
 
     /// Pairs of frames neither trained on nor used as a training frame's target, spread evenly.

@@ -1,7 +1,9 @@
 import Engine
 
 /// Decides, per adaptation unit and without ground truth, whether adapted weights are rendered
-/// and which checkpoint: a candidate is accepted only when the evidence frames (never trained on)
+/// and which: the candidates are the checkpoints, each also moved back towards the pretrained
+/// weights (a share of its change kept, as WiSE-FT interpolates fine-tuned and original
+/// weights: most of the gain, less of the damage). A candidate is accepted only when the evidence frames (never trained on)
 /// show its self-supervised loss lower than the pretrained weights' by a margin AND it adds no
 /// more than a bounded amount of detail in flat areas, of frame-to-frame change, and of
 /// disagreement with the LR when shrunk back. Among accepted candidates the lowest loss wins;
@@ -18,6 +20,9 @@ public struct AcceptanceOptions: Codable, Equatable, Sendable {
     public var enabled = true
     /// A candidate checkpoint every this many iterations, and the stop rule's choice.
     public var checkpointInterval = 25
+    /// Each checkpoint is a candidate with these shares of its change from the pretrained
+    /// weights (1: the checkpoint itself).
+    public var shares: [Double] = [1, 0.5]
     /// Consecutive frame pairs per unit to measure on.
     public var evidencePairs = 4
     /// Largest relative change of the self-supervised loss on the evidence frames (negative: the
@@ -35,6 +40,9 @@ public struct AcceptanceOptions: Codable, Equatable, Sendable {
     public func validate() throws {
         guard checkpointInterval >= 1 else { throw PipelineError("the gate's checkpoint interval must be at least 1 (got \(checkpointInterval))") }
         guard evidencePairs >= 1 else { throw PipelineError("the gate needs at least 1 evidence pair (got \(evidencePairs))") }
+        guard !shares.isEmpty, shares.allSatisfy({ $0 > 0 && $0 <= 1 }) else {
+            throw PipelineError("the gate's shares of adaptation must lie in (0, 1] (got \(shares.map { String($0) }.joined(separator: ",")))")
+        }
     }
 }
 
@@ -62,6 +70,8 @@ public struct AcceptanceSignals: Codable, Equatable, Sendable {
 public struct AcceptanceDecision: Codable, Equatable, Sendable {
     public struct Candidate: Codable, Equatable, Sendable {
         public var iteration: Int
+        /// The share of the checkpoint's change from the pretrained weights.
+        public var share: Double
         public var measurement: AcceptanceEvidence.Measurement
         public var signals: AcceptanceSignals
         /// nil: accepted; else the first rule it broke.
@@ -72,6 +82,8 @@ public struct AcceptanceDecision: Codable, Equatable, Sendable {
     public var candidates: [Candidate]
     /// The iterations after which the rendered weights were taken; 0: the pretrained weights.
     public var keptIteration: Int
+    /// The share of that checkpoint's change that was rendered (0 with the pretrained weights).
+    public var keptShare: Double
     public var reason: String
 }
 
@@ -98,13 +110,13 @@ public struct AcceptanceGate {
         return nil
     }
 
-    /// Measures the pretrained weights and each candidate (iteration, values) on `evidence` with
-    /// `model` (whose weights it changes: the caller loads the chosen ones afterwards), and decides.
+    /// Measures the pretrained weights and each candidate on `evidence` with `model` (whose
+    /// weights it changes: the caller loads the chosen ones afterwards), and decides.
     /// `loss(lr)`: the self-supervised loss of the weights in the model (AcceptanceEvidence.measure).
-    public func decide(model: SRModel, pretrained: [Tensor], candidates: [(iteration: Int, values: [Tensor])],
+    public func decide(model: SRModel, pretrained: [Tensor], candidates: [AcceptanceCandidate],
                        evidence: inout AcceptanceEvidence, loss: (Tensor) throws -> Double) throws -> AcceptanceDecision {
         guard !evidence.isEmpty else {
-            return AcceptanceDecision(pretrained: nil, candidates: [], keptIteration: 0,
+            return AcceptanceDecision(pretrained: nil, candidates: [], keptIteration: 0, keptShare: 0,
                                       reason: "pretrained: no frame left to test the adaptation on")
         }
         model.graph.load(pretrained)
@@ -114,22 +126,29 @@ public struct AcceptanceGate {
             model.graph.load(candidate.values)
             let measurement = try evidence.measure(model, loss: loss)
             let signals = AcceptanceSignals(measurement, against: base)
-            measured.append(.init(iteration: candidate.iteration, measurement: measurement, signals: signals, rejection: rejection(signals)))
+            measured.append(.init(iteration: candidate.iteration, share: candidate.share, measurement: measurement, signals: signals,
+                                  rejection: rejection(signals)))
         }
-        let (kept, reason) = choose(measured.map { ($0.iteration, $0.signals) })
-        return AcceptanceDecision(pretrained: base, candidates: measured, keptIteration: kept, reason: reason)
+        let (kept, reason) = choose(measured.map(\.signals), labels: measured.map { Self.label($0.iteration, $0.share) })
+        return AcceptanceDecision(pretrained: base, candidates: measured, keptIteration: kept.map { measured[$0].iteration } ?? 0,
+                                  keptShare: kept.map { measured[$0].share } ?? 0, reason: reason)
     }
 
     /// The candidate to render, by its signals: among those no rule rejects, the lowest loss;
-    /// iteration 0 (the pretrained weights) when every one is rejected. Returns the reason too.
-    public func choose(_ candidates: [(iteration: Int, signals: AcceptanceSignals)]) -> (iteration: Int, reason: String) {
-        let byLoss = candidates.sorted { $0.signals.lossChange < $1.signals.lossChange }
-        if let accepted = byLoss.first(where: { rejection($0.signals) == nil }) {
-            let signals = accepted.signals
-            return (accepted.iteration, String(format: "iteration %d: loss on unseen frames %+.1f%%, flat-area detail %+.1f%%, frame-to-frame change %+.1f%%",
-                                               accepted.iteration, 100 * signals.lossChange, 100 * signals.flatDetailChange, 100 * signals.temporalChange))
+    /// nil (the pretrained weights) when every one is rejected. Returns the reason too.
+    public func choose(_ candidates: [AcceptanceSignals], labels: [String]) -> (index: Int?, reason: String) {
+        let byLoss = candidates.indices.sorted { candidates[$0].lossChange < candidates[$1].lossChange }
+        if let accepted = byLoss.first(where: { rejection(candidates[$0]) == nil }) {
+            let signals = candidates[accepted]
+            return (accepted, String(format: "%@: loss on unseen frames %+.1f%%, flat-area detail %+.1f%%, frame-to-frame change %+.1f%%",
+                                     labels[accepted], 100 * signals.lossChange, 100 * signals.flatDetailChange, 100 * signals.temporalChange))
         }
-        guard let closest = byLoss.first else { return (0, "pretrained: no candidate") }
-        return (0, "pretrained: best candidate (iteration \(closest.iteration)) rejected, \(rejection(closest.signals) ?? "")")
+        guard let closest = byLoss.first else { return (nil, "pretrained: no candidate") }
+        return (nil, "pretrained: best candidate (\(labels[closest])) rejected, \(rejection(candidates[closest]) ?? "")")
+    }
+
+    /// "iteration 75" or "iteration 75 at 50%".
+    public static func label(_ iteration: Int, _ share: Double) -> String {
+        share == 1 ? "iteration \(iteration)" : String(format: "iteration %d at %.0f%%", iteration, 100 * share)
     }
 }

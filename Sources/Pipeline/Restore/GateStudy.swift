@@ -31,8 +31,25 @@ public enum GateStudy {
 
     public struct Candidate: Codable, Sendable {
         public var iteration: Int
+        /// The share of the checkpoint's change (studies before shares hold 1 only).
+        public var share: Double
         public var signals: AcceptanceSignals
         public var quality: Quality
+
+        init(iteration: Int, share: Double, signals: AcceptanceSignals, quality: Quality) {
+            self.iteration = iteration
+            self.share = share
+            self.signals = signals
+            self.quality = quality
+        }
+
+        public init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            iteration = try container.decode(Int.self, forKey: .iteration)
+            share = try container.decodeIfPresent(Double.self, forKey: .share) ?? 1
+            signals = try container.decode(AcceptanceSignals.self, forKey: .signals)
+            quality = try container.decode(Quality.self, forKey: .quality)
+        }
     }
 
     public struct Unit: Codable, Sendable {
@@ -45,7 +62,6 @@ public enum GateStudy {
         /// What the stop rule alone kept (restore before the gate): 0 for the pretrained weights.
         public var stopRuleIteration: Int
         /// The default gate's choice when the study ran.
-        public var gateIteration: Int
         public var gateReason: String
     }
 
@@ -86,18 +102,15 @@ public enum GateStudy {
                     return try quality(of: model, on: frames, scenes: unitScenes, options: options, lpips: lpips)
                 }
                 let base = try measure(pretrained)
-                let candidates = try outcome.candidates.map { candidate in
-                    Candidate(iteration: candidate.iteration,
-                              signals: decision.candidates.first { $0.iteration == candidate.iteration }!.signals,
-                              quality: try measure(candidate.values))
+                let candidates = try zip(outcome.candidates, decision.candidates).map { candidate, decided in
+                    Candidate(iteration: candidate.iteration, share: candidate.share, signals: decided.signals, quality: try measure(candidate.values))
                 }
                 let record = Unit(clip: clip.name, unit: unit.index, scenes: unit.scenes, frames: unitScenes.reduce(0) { $0 + $1.frameCount },
                                   pretrained: base, candidates: candidates,
-                                  stopRuleIteration: outcome.result.keptIteration ?? outcome.result.steps.count,
-                                  gateIteration: decision.keptIteration, gateReason: decision.reason)
+                                  stopRuleIteration: outcome.result.keptIteration ?? outcome.result.steps.count, gateReason: decision.reason)
                 units.append(record)
                 report(String(format: "%@ unit %d: %.0f s; ", clip.name, unit.index + 1, Date().timeIntervalSince(started))
-                       + candidates.map { String(format: "it %d %+.2f dB", $0.iteration, $0.quality.psnr - base.psnr) }.joined(separator: ", ")
+                       + candidates.map { AcceptanceGate.label($0.iteration, $0.share) + String(format: " %+.2f dB", $0.quality.psnr - base.psnr) }.joined(separator: ", ")
                        + "; gate: \(decision.reason)")
             }
         }

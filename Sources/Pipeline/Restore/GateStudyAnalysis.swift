@@ -22,14 +22,22 @@ extension GateStudy {
         }
     }
 
-    /// Quality of the unit as rendered with the candidate of `iteration` (0: pretrained).
-    static func quality(_ unit: Unit, iteration: Int) -> Quality {
-        unit.candidates.first { $0.iteration == iteration }?.quality ?? unit.pretrained
+    /// Quality of the unit as rendered with its candidate `index` (nil: pretrained).
+    static func quality(_ unit: Unit, candidate index: Int?) -> Quality {
+        index.map { unit.candidates[$0].quality } ?? unit.pretrained
     }
 
-    /// The iteration a gate with `options` renders for `unit`.
-    public static func gated(_ unit: Unit, _ options: AcceptanceOptions) -> Int {
-        AcceptanceGate(options).choose(unit.candidates.map { ($0.iteration, $0.signals) }).iteration
+    /// The candidate a gate with `options` renders for `unit`, among the shares it allows (nil:
+    /// pretrained).
+    public static func gated(_ unit: Unit, _ options: AcceptanceOptions) -> Int? {
+        let allowed = unit.candidates.indices.filter { options.shares.contains(unit.candidates[$0].share) }
+        let labels = allowed.map { AcceptanceGate.label(unit.candidates[$0].iteration, unit.candidates[$0].share) }
+        return AcceptanceGate(options).choose(allowed.map { unit.candidates[$0].signals }, labels: labels).index.map { allowed[$0] }
+    }
+
+    /// What the stop rule alone rendered (restore before the gate).
+    static func stopRuleChoice(_ unit: Unit) -> Int? {
+        unit.candidates.firstIndex { $0.iteration == unit.stopRuleIteration && $0.share == 1 }
     }
 
     public struct ClipSummary: Codable, Sendable {
@@ -56,42 +64,46 @@ extension GateStudy {
         for unit in units where !clips.contains(unit.clip) { clips.append(unit.clip) }
         return clips.map { clip in
             let members = units.filter { $0.clip == clip }
-            func column(_ choice: (Unit) -> Int) -> ClipSummary.Column {
-                let chosen = members.map { (quality($0, iteration: choice($0)), $0.pretrained) }
+            func column(_ choice: (Unit) -> Int?) -> ClipSummary.Column {
+                let chosen = members.map { (quality($0, candidate: choice($0)), $0.pretrained) }
                 let count = Double(members.count)
                 let mean = Quality(psnr: chosen.reduce(0) { $0 + $1.0.psnr } / count, ssim: chosen.reduce(0) { $0 + $1.0.ssim } / count,
                                    lpips: chosen.reduce(0) { $0 + $1.0.lpips } / count,
                                    temporalError: chosen.reduce(0) { $0 + $1.0.temporalError } / count)
                 return .init(quality: mean, worstPSNRChange: chosen.map { $0.0.psnr - $0.1.psnr }.min() ?? 0,
                              worstLPIPSChange: chosen.map { $0.0.lpips - $0.1.lpips }.max() ?? 0,
-                             adaptedUnits: members.filter { choice($0) != 0 }.count)
+                             adaptedUnits: members.filter { choice($0) != nil }.count)
             }
-            return ClipSummary(clip: clip, heldOut: heldOut.contains(clip), units: members.count, unadapted: column { _ in 0 },
-                               stopRule: column(\.stopRuleIteration), gated: column { gated($0, gate) })
+            return ClipSummary(clip: clip, heldOut: heldOut.contains(clip), units: members.count, unadapted: column { _ in nil },
+                               stopRule: column(stopRuleChoice), gated: column { gated($0, gate) })
         }
     }
 
     /// The most harm any unit may take from the gate's choice: issue 14's bound.
     public static let harmBound = (psnr: -0.1, lpips: 0.01)
 
-    /// Thresholds from a grid: the best mean PSNR change over `units` among settings under which
+    /// Thresholds and shares from a grid: the best mean PSNR change over `units` among settings under which
     /// no unit loses more than `harmBound`; ties go to the lower LPIPS, then to the stricter
     /// setting (the grid's first). The other options are kept from `base`.
     public static func chooseThresholds(_ units: [Unit], base: AcceptanceOptions) -> AcceptanceOptions {
         var best = base
         best.maximumLossChange = -1  // rejects everything: the safe start
         var bestScore = (psnr: 0.0, lpips: 0.0)
+        let studied = Set(units.flatMap { $0.candidates.map(\.share) }).sorted()
+        let shareSets = studied.map { [$0] } + (studied.count > 1 ? [studied] : [])
+        for shares in shareSets {
         for loss in [-0.04, -0.02, -0.01, -0.005, 0] {
             for flat in [0, 0.05, 0.1, 0.2, 0.4, .infinity] {
                 for temporal in [0, 0.02, 0.05, 0.1, 0.2, .infinity] {
                     for backProjection in [0, 0.02, 0.05, 0.1, .infinity] {
                         var candidate = base
+                        candidate.shares = shares
                         candidate.maximumLossChange = loss
                         candidate.maximumFlatDetailChange = flat
                         candidate.maximumTemporalChange = temporal
                         candidate.maximumBackProjectionChange = backProjection
                         let changes = units.map { unit -> (psnr: Double, lpips: Double) in
-                            let chosen = quality(unit, iteration: gated(unit, candidate))
+                            let chosen = quality(unit, candidate: gated(unit, candidate))
                             return (chosen.psnr - unit.pretrained.psnr, chosen.lpips - unit.pretrained.lpips)
                         }
                         guard changes.allSatisfy({ $0.psnr >= harmBound.psnr && $0.lpips <= harmBound.lpips }) else { continue }
@@ -104,6 +116,7 @@ extension GateStudy {
                     }
                 }
             }
+        }
         }
         return best
     }

@@ -139,7 +139,6 @@ struct RestoreReport {
         return rows
     }
 
-    /// (iteration from 1, total loss) from a unit's loss log; empty when there is none yet.
     /// Every candidate the acceptance gate measured, with its signals (relative to the
     /// pretrained weights on the unit's unseen frames) and why it was or was not rendered.
     static func acceptanceTable(units: [AdaptationUnit], summaries: [AdaptationUnitSummary?]) -> String {
@@ -147,13 +146,14 @@ struct RestoreReport {
         guard !decided.isEmpty else { return "" }
         var rows = ["<h2>Acceptance gate</h2><p>Signals of each candidate against the pretrained weights on frame pairs that "
                     + "fine-tuning never saw (relative changes; positive is the direction of harm).</p>",
-                    "<table><thead><tr><th>unit</th><th>iteration</th><th>loss</th><th>flat-area detail</th><th>frame-to-frame change</th>"
+                    "<table><thead><tr><th>unit</th><th>candidate</th><th>loss</th><th>flat-area detail</th><th>frame-to-frame change</th>"
                     + "<th>back-projection error</th><th>decision</th></tr></thead><tbody>"]
         for (unit, decision) in decided {
             for candidate in decision.candidates {
                 let signals = candidate.signals
-                let verdict = candidate.iteration == decision.keptIteration ? "rendered" : (candidate.rejection ?? "accepted, not the lowest loss")
-                let cells = [String(unit.index + 1), String(candidate.iteration)]
+                let rendered = candidate.iteration == decision.keptIteration && candidate.share == decision.keptShare
+                let verdict = rendered ? "rendered" : (candidate.rejection ?? "accepted, not the lowest loss")
+                let cells = [String(unit.index + 1), AcceptanceGate.label(candidate.iteration, candidate.share)]
                     + [signals.lossChange, signals.flatDetailChange, signals.temporalChange, signals.backProjectionChange].map { String(format: "%+.1f%%", 100 * $0) }
                     + [verdict]
                 rows.append("<tr>" + cells.map { "<td>\(HTMLText.escape($0))</td>" }.joined() + "</tr>")
@@ -166,6 +166,7 @@ struct RestoreReport {
         return rows.joined(separator: "\n")
     }
 
+    /// (iteration from 1, total loss) from a unit's loss log; empty when there is none yet.
     static func lossCurve(_ path: String) throws -> [(x: Double, y: Double)] {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
         return try text.split(separator: "\n").dropFirst().map { line in

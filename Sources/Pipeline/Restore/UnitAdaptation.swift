@@ -1,14 +1,13 @@
 import Engine
 
 /// One unit's adaptation as restore runs it: LWay fine-tuning that keeps a candidate checkpoint
-/// every `checkpointInterval` iterations (and the stop rule's choice), then the acceptance gate
-/// on the unit's evidence frames. Leaves the weights to render in the model.
+/// every `checkpointInterval` iterations (and the stop rule's choice), each also at the gate's
+/// smaller shares of its change, then the acceptance gate on the unit's evidence frames. Leaves
+/// the weights to render in the model.
 struct UnitAdaptation {
-    typealias Candidate = (iteration: Int, values: [Tensor])
-
     struct Outcome {
         var result: LWayAdapter.Result
-        var candidates: [Candidate]
+        var candidates: [AcceptanceCandidate]
         /// nil with the gate off: the stop rule's choice is rendered.
         var decision: AcceptanceDecision?
     }
@@ -25,18 +24,23 @@ struct UnitAdaptation {
         let frames = try unit.frames.map { index in
             try SceneFrameSampler.adaptationFrame(index, in: scene(of: index, in: scenes), target: adaptation.target, file: file)
         }
-        var candidates: [Candidate] = []
+        var checkpoints: [(iteration: Int, values: [Tensor])] = []
         let interval = options.acceptance.checkpointInterval
         let result = try adapter.adapt(frames: frames, progress: progress) { observation in
             guard options.acceptance.enabled, (observation.step.iteration + 1) % interval == 0 else { return }
-            candidates.append((observation.step.iteration + 1, adapter.renderedWeights()))
+            checkpoints.append((observation.step.iteration + 1, adapter.renderedWeights()))
         }
         guard options.acceptance.enabled else { return Outcome(result: result, candidates: [], decision: nil) }
         // What the stop rule left in the model is a candidate too, unless it kept the pretrained weights.
         let stopRuleIteration = result.keptIteration ?? result.steps.count
-        if stopRuleIteration > 0, !candidates.contains(where: { $0.iteration == stopRuleIteration }) {
-            candidates.append((stopRuleIteration, model.graph.snapshot()))
-            candidates.sort { $0.iteration < $1.iteration }
+        if stopRuleIteration > 0, !checkpoints.contains(where: { $0.iteration == stopRuleIteration }) {
+            checkpoints.append((stopRuleIteration, model.graph.snapshot()))
+            checkpoints.sort { $0.iteration < $1.iteration }
+        }
+        let candidates = checkpoints.flatMap { checkpoint in
+            options.acceptance.shares.map { share in
+                AcceptanceCandidate(iteration: checkpoint.iteration, share: share, checkpoint: checkpoint.values, pretrained: pretrained)
+            }
         }
         var evidence = AcceptanceEvidence(pairs: try unit.evidence.map { first in
             AcceptanceEvidence.Pair(first: try RestoreJob.loadFrame(file(first)), second: try RestoreJob.loadFrame(file(first + 1)))
@@ -47,7 +51,7 @@ struct UnitAdaptation {
             let loss = try adapter.loss(lr)
             return loss.l1 + lpipsWeight * loss.lpips
         }
-        model.graph.load(candidates.first { $0.iteration == decision.keptIteration }?.values ?? pretrained)
+        model.graph.load(candidates.first { $0.iteration == decision.keptIteration && $0.share == decision.keptShare }?.values ?? pretrained)
         return Outcome(result: result, candidates: candidates, decision: decision)
     }
 
