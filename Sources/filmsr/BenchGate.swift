@@ -14,8 +14,8 @@ struct BenchGate: ParsableCommand {
     @Option(help: "Clips to choose the gate's thresholds on, separated by commas; the others are reported as held out.")
     var tuning = ""
 
-    @Option(help: "Read the measurements of an earlier run (its study.json) instead of adapting again.")
-    var replay: String?
+    @Option(help: "Read the measurements of an earlier run (its study.json) instead of adapting again; repeat it to join several runs.")
+    var replay: [String] = []
 
     @Option(help: "Folder for the work folders and study.json (emptied first; default: out/bench-gate).")
     var work = "out/bench-gate"
@@ -29,9 +29,15 @@ struct BenchGate: ParsableCommand {
         BLASRuntime.setThreadCount(restore.threads)
         let options = try restore.restoreOptions(granularity: .scene)
         let study: GateStudy.Report
-        if let replay {
-            guard let data = FileManager.default.contents(atPath: replay) else { throw UsageError("\(replay): no such file") }
-            study = try JSONDecoder().decode(GateStudy.Report.self, from: data)
+        if !replay.isEmpty {
+            study = try GateStudy.Report(joining: replay.map { path in
+                guard let data = FileManager.default.contents(atPath: path) else { throw UsageError("\(path): no such file") }
+                do {
+                    return try JSONDecoder().decode(GateStudy.Report.self, from: data)
+                } catch {
+                    throw UsageError("\(path): not a bench-gate study.json (\(error))")
+                }
+            })
         } else {
             let parsed = try clips.map { argument -> GateStudy.Clip in
                 let parts = argument.split(separator: ":", maxSplits: 2).map(String.init)
@@ -39,9 +45,9 @@ struct BenchGate: ParsableCommand {
                 return GateStudy.Clip(name: parts[0], input: parts[1], reference: parts[2])
             }
             guard !parsed.isEmpty else { throw UsageError("give at least one --clip NAME:DEGRADED:REFERENCE, or --replay FILE") }
-            study = try GateStudy.run(clips: parsed, options: options, resources: restore.resources(), folder: work) {
+            study = try GateStudy.run(clips: parsed, options: options, resources: restore.resources(), folder: work, report: {
                 FileHandle.standardError.write(Data(($0 + "\n").utf8))
-            }
+            })
             try JSONEncoder.sortedPretty.encode(study).write(to: URL(fileURLWithPath: (work as NSString).appendingPathComponent("study.json")), options: .atomic)
         }
         let tuningClips = Set(tuning.split(separator: ",").map(String.init))
@@ -103,9 +109,10 @@ struct GateAnalysis: Encodable {
     }
 
     static func describe(_ title: String, _ gate: AcceptanceOptions) -> String {
-        String(format: "%@: loss change <= %+.3f, flat detail <= %+.2f, temporal <= %+.2f, back-projection <= %+.2f, shares %@",
-               title, gate.maximumLossChange, gate.maximumFlatDetailChange, gate.maximumTemporalChange, gate.maximumBackProjectionChange,
-               gate.shares.map { String(format: "%g", $0) }.joined(separator: ","))
+        func limit(_ value: Double) -> String { value >= AcceptanceOptions.unlimited ? "none" : String(format: "%+.3f", value) }
+        return "\(title): loss change <= \(limit(gate.maximumLossChange)), flat detail <= \(limit(gate.maximumFlatDetailChange)), "
+            + "temporal <= \(limit(gate.maximumTemporalChange)), back-projection <= \(limit(gate.maximumBackProjectionChange)), "
+            + "shares \(gate.shares.map { String(format: "%g", $0) }.joined(separator: ",")), prefer \(gate.preference.rawValue)"
     }
 
     private func table(_ clips: [GateStudy.ClipSummary]) {

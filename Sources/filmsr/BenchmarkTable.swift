@@ -25,6 +25,7 @@ enum BenchmarkTable {
                                  (mean.temporalError ?? 0) - (base.temporalError ?? 0), variant.units,
                                  variant.adaptationSeconds, variant.adaptationSeconds / Double(max(1, report.scenes.count)),
                                  variant.renderSecondsPerFrame, baseline.renderSecondsPerFrame))
+            for decision in variant.decisions { Swift.print("  " + decision) }
         }
     }
 }

@@ -77,6 +77,9 @@ struct RestoreArguments: ParsableArguments {
     @Option(name: .customLong("gate-shares"), help: "Gate: shares of each checkpoint's change from the pretrained weights to try, separated by commas (1: the checkpoint itself).")
     var gateShares = AcceptanceOptions().shares.map { String(format: "%g", $0) }.joined(separator: ",")
 
+    @Option(name: .customLong("gate-prefer"), help: "Gate: which accepted candidate is rendered: \(AcceptanceOptions.Preference.allCases.map(\.rawValue).joined(separator: " or ")).")
+    var gatePrefer = AcceptanceOptions().preference.rawValue
+
     @Option(help: "Seed of every random choice of the adaptation.")
     var seed: UInt64 = AdaptationOptions().seed
 
@@ -140,6 +143,10 @@ struct RestoreArguments: ParsableArguments {
             guard let share = Double(text) else { throw UsageError("--gate-shares \(gateShares): give numbers separated by commas") }
             return share
         }
+        guard let preference = AcceptanceOptions.Preference(rawValue: gatePrefer) else {
+            throw UsageError("--gate-prefer \(gatePrefer): choose \(AcceptanceOptions.Preference.allCases.map(\.rawValue).joined(separator: " or "))")
+        }
+        options.acceptance.preference = preference
         try options.acceptance.validate()
         options.scenes = SceneDetectionOptions(threshold: threshold, minimumSceneLength: minSceneLength)
         options.tileSize = tile

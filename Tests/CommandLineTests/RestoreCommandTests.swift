@@ -167,6 +167,13 @@ final class RestoreCommandTests: CommandLineTestCase {
         }
         XCTAssertEqual(number(variants[0], "adaptationSeconds"), 0)
         XCTAssertGreaterThan(number(variants[1], "adaptationSeconds"), 0)
+        // Every adapted unit's decision and its reason are in the benchmark's output.
+        XCTAssertEqual(variants[0]["decisions"] as? [String], [])
+        for variant in variants.dropFirst() {
+            let decisions = try XCTUnwrap(variant["decisions"] as? [String])
+            XCTAssertEqual(decisions.count, (variant["units"] as! NSNumber).intValue)
+            for decision in decisions { XCTAssertTrue(decision.hasPrefix("unit ") && (decision.contains("iteration") || decision.contains("pretrained")), decision) }
+        }
         let usage = try filmsr(["bench-ablation", "--variants", "lway,magic"])
         XCTAssertNotEqual(usage.status, 0)
         XCTAssertTrue(usage.errors.contains("magic is not one of lway, neighbour, controller, far, both"), usage.errors)

@@ -36,9 +36,11 @@ final class AcceptanceGateTests: XCTestCase {
         XCTAssertGreaterThan(AcceptanceEvidence.backProjectionError(grained, lr: frame), faithful)
     }
 
-    func testRulePicksTheLowestLossAmongAcceptedAndOtherwiseThePretrainedWeights() {
+    func testRulePicksThePreferredAmongAcceptedAndOtherwiseThePretrainedWeights() {
         var options = AcceptanceOptions()
         options.maximumLossChange = -0.01
+        options.maximumFlatDetailChange = 0.1
+        options.maximumBackProjectionChange = 0.05
         let gate = AcceptanceGate(options)
         func signals(_ loss: Double, flat: Double = 0, temporal: Double = 0, back: Double = 0) -> AcceptanceSignals {
             var value = AcceptanceSignals(.init(selfSupervisedLoss: 1, backProjectionError: 1, temporalEnergy: 1, flatDetailEnergy: 1),
@@ -61,6 +63,9 @@ final class AcceptanceGateTests: XCTestCase {
         XCTAssertNil(gate.choose([], labels: []).index)
         XCTAssertNotNil(gate.rejection(signals(-0.05, back: 0.06)))
         XCTAssertEqual(AcceptanceGate.label(75, 0.5), "iteration 75 at 50%")
+        // Preferring the steadiest output picks the candidate whose frames change least.
+        options.preference = .steadiest
+        XCTAssertEqual(AcceptanceGate(options).choose([signals(-0.05, temporal: 0.01), signals(-0.02, temporal: -0.1)], labels: labels).index, 1)
     }
 
     /// A share of a checkpoint lies on the line from the pretrained weights to it; share 1 is
@@ -72,12 +77,64 @@ final class AcceptanceGateTests: XCTestCase {
             checkpoint.buffer[i] = Float(c)
         }
         let half = AcceptanceCandidate(iteration: 50, share: 0.5, checkpoint: [checkpoint], pretrained: [pretrained])
-        for (value, expected) in zip(half.values[0].buffer, [Float(1), 0, 0.1]) { XCTAssertEqual(value, expected, accuracy: 1e-6) }
+        let values = withExtendedLifetime(half) { Array(half.values[0].buffer) }
+        for (value, expected) in zip(values, [Float(1), 0, 0.1]) { XCTAssertEqual(value, expected, accuracy: 1e-6) }
         let whole = AcceptanceCandidate(iteration: 50, share: 1, checkpoint: [checkpoint], pretrained: [pretrained])
         XCTAssertTrue(whole.values[0] === checkpoint)
         var options = AcceptanceOptions()
         options.shares = [0]
         XCTAssertThrowsError(try options.validate())
+    }
+
+    /// Issue 14's failure on real adaptation: on the reel's second scene the stop rule keeps the
+    /// last iteration, its held-out loss still falling, while the truth says those weights are
+    /// worse than the unadapted network in PSNR and in LPIPS. The default gate, deciding from the
+    /// same run without the truth, renders adapted weights that are within issue 14's harm bound,
+    /// and the study's replay of the gate decides as restore's gate did.
+    func testGateIsNotFooledWhereTheStopRuleIs() throws {
+        let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("samples").path
+        let folder = NSTemporaryDirectory() + "filmsr-gate-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let clip = GateStudy.Clip(name: "reel", input: samples + "/reel_old.mp4", reference: samples + "/reel_clean.mp4")
+        let study = try GateStudy.run(clips: [clip], options: RestoreOptions(), resources: RestoreJob.Resources(), folder: folder,
+                                      selected: { _, unit in unit == 1 })
+        let unit = try XCTUnwrap(study.units.first)
+        XCTAssertEqual(study.units.count, 1)
+
+        let options = RestoreOptions().adaptation
+        XCTAssertEqual(unit.stopRuleIteration, options.iterations, "the held-out loss kept falling to the end")
+        let stopRule = GateStudy.quality(unit, candidate: GateStudy.stopRuleChoice(unit))
+        XCTAssertLessThan(stopRule.psnr, unit.pretrained.psnr, "fooled: worse than unadapted")
+        XCTAssertGreaterThan(stopRule.lpips, unit.pretrained.lpips, "fooled: worse than unadapted")
+
+        let gated = try XCTUnwrap(unit.gateCandidate, "the gate adapts this scene: \(unit.gateReason)")
+        XCTAssertEqual(GateStudy.gated(unit, AcceptanceOptions()), gated, "the replay decides as restore did")
+        let chosen = GateStudy.quality(unit, candidate: gated)
+        XCTAssertGreaterThanOrEqual(chosen.psnr - unit.pretrained.psnr, GateStudy.harmBound.psnr)
+        XCTAssertLessThanOrEqual(chosen.lpips - unit.pretrained.lpips, GateStudy.harmBound.lpips)
+        XCTAssertGreaterThan(chosen.psnr, stopRule.psnr)
+        XCTAssertLessThan(chosen.lpips, stopRule.lpips)
+    }
+
+    /// The default gate is the one the threshold search chooses on the committed study's tuning
+    /// clips, and it keeps every tuning scene within issue 14's harm bound.
+    func testDefaultsAreTheSearchsChoiceOnTheTuningClips() throws {
+        let studies = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/studies")
+        let study = try GateStudy.Report(joining: ["gate-samples.json", "gate-devset.json"].map {
+            try JSONDecoder().decode(GateStudy.Report.self, from: Data(contentsOf: studies.appendingPathComponent($0)))
+        })
+        let tuning: Set = ["reel", "tape", "blur", "grain"]
+        let units = study.units.filter { tuning.contains($0.clip) }
+        XCTAssertEqual(units.count, 15)
+        XCTAssertEqual(GateStudy.chooseThresholds(units, base: AcceptanceOptions()), AcceptanceOptions())
+        let summaries = GateStudy.summarise(units, gate: AcceptanceOptions(), heldOut: [])
+        for clip in summaries {
+            XCTAssertGreaterThanOrEqual(clip.gated.worstPSNRChange, GateStudy.harmBound.psnr, clip.clip)
+            XCTAssertLessThanOrEqual(clip.gated.worstLPIPSChange, GateStudy.harmBound.lpips, clip.clip)
+            XCTAssertGreaterThan(clip.gated.adaptedUnits, 0, clip.clip)
+        }
     }
 
     /// Pairs of frames neither trained on nor used as a training frame's target, spread evenly.

@@ -61,7 +61,8 @@ public enum GateStudy {
         public var candidates: [Candidate]
         /// What the stop rule alone kept (restore before the gate): 0 for the pretrained weights.
         public var stopRuleIteration: Int
-        /// The default gate's choice when the study ran.
+        /// The gate's choice when the study ran (index into `candidates`; nil: pretrained), and why.
+        public var gateCandidate: Int?
         public var gateReason: String
     }
 
@@ -69,10 +70,28 @@ public enum GateStudy {
         public var clips: [Clip]
         public var options: RestoreOptions
         public var units: [Unit]
+
+        init(clips: [Clip], options: RestoreOptions, units: [Unit]) {
+            self.clips = clips
+            self.options = options
+            self.units = units
+        }
+
+        /// Several runs as one: their clips and units; the first run's options.
+        public init(joining reports: [Report]) throws {
+            let names = reports.flatMap { $0.clips.map(\.name) }
+            guard let first = reports.first, Set(names).count == names.count else {
+                throw PipelineError("studies to join must name each clip once (got \(names.joined(separator: ", ")))")
+            }
+            self.init(clips: reports.flatMap(\.clips), options: first.options, units: reports.flatMap(\.units))
+        }
     }
 
-    /// Adapts and measures every unit of every clip; work goes into `folder` (emptied first).
+    /// Adapts and measures every unit of every clip (or only the units that `selected` names by
+    /// clip and index), each checkpoint itself (share 1: the stop rule's choice) as well as at the
+    /// gate's shares, which the gate alone chooses from. Work goes into `folder` (emptied first).
     public static func run(clips: [Clip], options: RestoreOptions, resources: RestoreJob.Resources, folder: String,
+                           selected: (_ clip: String, _ unit: Int) -> Bool = { _, _ in true },
                            report: (String) -> Void = { _ in }) throws -> Report {
         var options = options
         options.acceptance.enabled = true
@@ -91,10 +110,11 @@ public enum GateStudy {
             let scenes = try RestoreJob.detectScenes(clip.input, options: options, folder: work, report: report)
             let clipUnits = try RestoreJob.formUnits(clip.input, scenes: scenes, options: options, branch: branch, folder: work, report: report)
             let frames = try EvaluationFrames(input: clip.input, reference: clip.reference, step: 1, scale: model.scale)
-            for unit in clipUnits {
+            for unit in clipUnits where selected(clip.name, unit.index) {
                 let started = Date()
                 let outcome = try UnitAdaptation.run(unit, scenes: scenes, model: model, branch: branch, lpips: lpips, regulariser: regulariser,
-                                                     options: options, pretrained: pretrained, file: work.frame)
+                                                     options: options, pretrained: pretrained,
+                                                     alsoMeasured: [1], file: work.frame)
                 let decision = outcome.decision!
                 let unitScenes = unit.scenes.map { scenes[$0] }
                 func measure(_ values: [Tensor]) throws -> Quality {
@@ -107,7 +127,9 @@ public enum GateStudy {
                 }
                 let record = Unit(clip: clip.name, unit: unit.index, scenes: unit.scenes, frames: unitScenes.reduce(0) { $0 + $1.frameCount },
                                   pretrained: base, candidates: candidates,
-                                  stopRuleIteration: outcome.result.keptIteration ?? outcome.result.steps.count, gateReason: decision.reason)
+                                  stopRuleIteration: outcome.result.keptIteration ?? outcome.result.steps.count,
+                                  gateCandidate: candidates.firstIndex { $0.iteration == decision.keptIteration && $0.share == decision.keptShare },
+                                  gateReason: decision.reason)
                 units.append(record)
                 report(String(format: "%@ unit %d: %.0f s; ", clip.name, unit.index + 1, Date().timeIntervalSince(started))
                        + candidates.map { AcceptanceGate.label($0.iteration, $0.share) + String(format: " %+.2f dB", $0.quality.psnr - base.psnr) }.joined(separator: ", ")

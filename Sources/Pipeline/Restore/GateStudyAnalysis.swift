@@ -82,41 +82,58 @@ extension GateStudy {
     /// The most harm any unit may take from the gate's choice: issue 14's bound.
     public static let harmBound = (psnr: -0.1, lpips: 0.01)
 
-    /// Thresholds and shares from a grid: the best mean PSNR change over `units` among settings under which
-    /// no unit loses more than `harmBound`; ties go to the lower LPIPS, then to the stricter
-    /// setting (the grid's first). The other options are kept from `base`.
-    public static func chooseThresholds(_ units: [Unit], base: AcceptanceOptions) -> AcceptanceOptions {
-        var best = base
-        best.maximumLossChange = -1  // rejects everything: the safe start
-        var bestScore = (psnr: 0.0, lpips: 0.0)
-        let studied = Set(units.flatMap { $0.candidates.map(\.share) }).sorted()
+    /// The gate settings the threshold search tries, strictest first: every combination of the
+    /// thresholds below, each preference, and each studied share alone or all of them together.
+    static func grid(base: AcceptanceOptions, shares studied: [Double]) -> [AcceptanceOptions] {
         let shareSets = studied.map { [$0] } + (studied.count > 1 ? [studied] : [])
+        // Positive loss limits too: a candidate that removes the LR's noise reproduces the LR worse.
+        let none = AcceptanceOptions.unlimited
+        let losses = [-0.04, -0.02, -0.01, -0.005, 0, 0.25, 1, none]
+        let flats = [0, 0.05, 0.1, 0.2, 0.4, 1, none], temporals = [0, 0.02, 0.05, 0.1, 0.2, none]
+        let backProjections = [0, 0.02, 0.05, 0.1, none]
+        var settings: [AcceptanceOptions] = []
         for shares in shareSets {
-        for loss in [-0.04, -0.02, -0.01, -0.005, 0] {
-            for flat in [0, 0.05, 0.1, 0.2, 0.4, .infinity] {
-                for temporal in [0, 0.02, 0.05, 0.1, 0.2, .infinity] {
-                    for backProjection in [0, 0.02, 0.05, 0.1, .infinity] {
-                        var candidate = base
-                        candidate.shares = shares
-                        candidate.maximumLossChange = loss
-                        candidate.maximumFlatDetailChange = flat
-                        candidate.maximumTemporalChange = temporal
-                        candidate.maximumBackProjectionChange = backProjection
-                        let changes = units.map { unit -> (psnr: Double, lpips: Double) in
-                            let chosen = quality(unit, candidate: gated(unit, candidate))
-                            return (chosen.psnr - unit.pretrained.psnr, chosen.lpips - unit.pretrained.lpips)
-                        }
-                        guard changes.allSatisfy({ $0.psnr >= harmBound.psnr && $0.lpips <= harmBound.lpips }) else { continue }
-                        let count = Double(max(1, changes.count))
-                        let score = (psnr: changes.reduce(0) { $0 + $1.psnr } / count, lpips: changes.reduce(0) { $0 + $1.lpips } / count)
-                        if score.psnr > bestScore.psnr + 1e-9 || (abs(score.psnr - bestScore.psnr) <= 1e-9 && score.lpips < bestScore.lpips - 1e-9) {
-                            best = candidate
-                            bestScore = score
+            for preference in AcceptanceOptions.Preference.allCases {
+                for loss in losses {
+                    for flat in flats {
+                        for temporal in temporals {
+                            for backProjection in backProjections {
+                                var setting = base
+                                setting.shares = shares
+                                setting.preference = preference
+                                setting.maximumLossChange = loss
+                                setting.maximumFlatDetailChange = flat
+                                setting.maximumTemporalChange = temporal
+                                setting.maximumBackProjectionChange = backProjection
+                                settings.append(setting)
+                            }
                         }
                     }
                 }
             }
         }
+        return settings
+    }
+
+    /// The setting of `grid` with the best mean PSNR change over `units` among those under which
+    /// no unit loses more than `harmBound`; ties go to the lower LPIPS, then to the stricter
+    /// setting (the grid's first). One that accepts nothing when none is safe and gains.
+    public static func chooseThresholds(_ units: [Unit], base: AcceptanceOptions) -> AcceptanceOptions {
+        var best = base
+        best.maximumLossChange = -1  // rejects everything: the safe start
+        var bestScore = (psnr: 0.0, lpips: 0.0)
+        for setting in grid(base: base, shares: Set(units.flatMap { $0.candidates.map(\.share) }).sorted()) {
+            let changes = units.map { unit -> (psnr: Double, lpips: Double) in
+                let chosen = quality(unit, candidate: gated(unit, setting))
+                return (chosen.psnr - unit.pretrained.psnr, chosen.lpips - unit.pretrained.lpips)
+            }
+            guard changes.allSatisfy({ $0.psnr >= harmBound.psnr && $0.lpips <= harmBound.lpips }) else { continue }
+            let count = Double(max(1, changes.count))
+            let score = (psnr: changes.reduce(0) { $0 + $1.psnr } / count, lpips: changes.reduce(0) { $0 + $1.lpips } / count)
+            if score.psnr > bestScore.psnr + 1e-9 || (abs(score.psnr - bestScore.psnr) <= 1e-9 && score.lpips < bestScore.lpips - 1e-9) {
+                best = setting
+                bestScore = score
+            }
         }
         return best
     }

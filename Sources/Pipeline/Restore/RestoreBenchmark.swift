@@ -25,6 +25,8 @@ public enum RestoreBenchmark {
         public var scenes: [VideoComparison.Summary]
         /// Means of the per-scene means.
         public var meanOverScenes: VideoComparison.Summary
+        /// What each unit rendered and why (the acceptance gate's reason, or the stop rule's choice).
+        public var decisions: [String]
     }
 
     public struct Report: Codable, Sendable {
@@ -45,7 +47,7 @@ public enum RestoreBenchmark {
         var resources = resources
         resources.transcode.encoder = EncoderSettings(codec: .ffv1)
 
-        var restored: [(name: String, file: String, units: Int, adaptation: Double, render: Double)] = []
+        var restored: [(name: String, file: String, units: Int, adaptation: Double, render: Double, decisions: [String])] = []
         var scenes: [Scene] = []
         for setting in settings {
             let file = (folder as NSString).appendingPathComponent("\(setting.name).mkv")
@@ -53,15 +55,19 @@ public enum RestoreBenchmark {
             report("\(setting.name):")
             let summary = try RestoreJob.run(input: input, output: file, options: setting.options, resources: resources, report: report)
             scenes = summary.scenes
+            let decisions = try summary.units.map { unit in
+                let adapted = try AdaptationUnitSummary.read(summary.workFolder.unitSummary(unit: unit.index))
+                return "unit \(unit.index + 1): " + (adapted?.acceptance?.reason ?? adapted?.keptIteration.map { "stop rule's choice, iteration \($0) (gate off)" } ?? "no summary")
+            }
             restored.append((setting.name, file, summary.units.count, summary.adaptationSeconds.reduce(0) { $0 + ($1 ?? 0) },
-                             summary.renderSeconds))
+                             summary.renderSeconds, decisions))
         }
         let baseline = (folder as NSString).appendingPathComponent("baseline.mkv")
         let started = Date()
         try UpscaleJob.run(input: input, output: baseline,
                            options: UpscaleJob.Options(model: first.options.model, modelsDirectory: resources.modelsDirectory,
                                                        tileSize: first.options.tileSize, transcode: resources.transcode))
-        restored.insert(("baseline", baseline, 0, 0, Date().timeIntervalSince(started)), at: 0)
+        restored.insert(("baseline", baseline, 0, 0, Date().timeIntervalSince(started), []), at: 0)
 
         let frameCount = scenes.last.map { $0.lastFrame + 1 } ?? 0
         let variants = try restored.map { item -> Variant in
@@ -69,7 +75,8 @@ public enum RestoreBenchmark {
             let perScene = scenes.map { VideoComparison.Summary(qualities[$0.firstFrame...$0.lastFrame]) }
             let mean = VideoComparison.Summary(meanOf: perScene)
             return Variant(name: item.name, units: item.units, adaptationSeconds: item.adaptation,
-                           renderSecondsPerFrame: item.render / Double(max(1, frameCount)), scenes: perScene, meanOverScenes: mean)
+                           renderSecondsPerFrame: item.render / Double(max(1, frameCount)), scenes: perScene, meanOverScenes: mean,
+                           decisions: item.decisions)
         }
         return Report(input: input, reference: reference, scenes: scenes, variants: variants)
     }

@@ -13,10 +13,11 @@ struct UnitAdaptation {
     }
 
     /// `pretrained`: the model's values before adaptation; `file(index)`: where the sampled and
-    /// evidence frames are.
+    /// evidence frames are; `alsoMeasured`: shares to measure besides the gate's own, which it
+    /// does not choose from (a study's checkpoints themselves).
     static func run(_ unit: AdaptationUnit, scenes: [Scene], model: SRModel, branch: ReconstructionBranch, lpips: LPIPS,
                     regulariser: FeatureAlignmentRegulariser?, options: RestoreOptions, pretrained: [Tensor],
-                    file: (Int) -> String, progress: (Int, Double) -> Void = { _, _ in }) throws -> Outcome {
+                    alsoMeasured: [Double] = [], file: (Int) -> String, progress: (Int, Double) -> Void = { _, _ in }) throws -> Outcome {
         var adaptation = options.adaptation
         adaptation.seed = adaptation.seed &+ UInt64(unit.index)
         model.graph.load(pretrained)
@@ -38,7 +39,7 @@ struct UnitAdaptation {
             checkpoints.sort { $0.iteration < $1.iteration }
         }
         let candidates = checkpoints.flatMap { checkpoint in
-            options.acceptance.shares.map { share in
+            (options.acceptance.shares + alsoMeasured.filter { !options.acceptance.shares.contains($0) }).sorted(by: >).map { share in
                 AcceptanceCandidate(iteration: checkpoint.iteration, share: share, checkpoint: checkpoint.values, pretrained: pretrained)
             }
         }
