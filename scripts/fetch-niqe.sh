@@ -4,7 +4,7 @@
 #   PyPI sdist basicsr==1.4.2 (Apache-2.0) holds basicsr/metrics/niqe_pris_params.npz: the mean
 #   (1x36) and covariance (36x36) of NIQE's features over pristine images, and the 7x7 Gaussian
 #   window, all float64. It is converted (numpy only) to assets/niqe/niqe_pris_params.safetensors
-#   (F64, same names) for Sources/Engine/NIQE.swift.
+#   (F64, same names) for Sources/Engine/Quality/NIQE.swift.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/packages.sh

@@ -1,4 +1,4 @@
-"""Reference NIQE values for Tests/EngineTests (Engine/NIQE.swift), from basicsr 1.4.2 itself.
+"""Reference NIQE values for Tests/EngineTests (Engine/Quality/NIQE.swift), from basicsr 1.4.2 itself.
 
 Peer: basicsr.metrics.niqe.calculate_niqe (crop_border as listed, input_order 'HWC',
 convert_to 'y') on 8-bit BGR pictures, with its own niqe_pris_params.npz. basicsr's package
