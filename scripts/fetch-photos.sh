@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Natural photographs for the HR side of training pairs, from Debian packages (RESEARCH.md
-# section 3), into the git-ignored assets/photos/{training,heldout}/ as PNG. The photos, their
+# Natural photographs for the HR side of training pairs, from Debian packages,
+# into the git-ignored assets/photos/{training,heldout}/ as PNG. The photos, their
 # split and their licences are listed in scripts/photos.tsv. Idempotent: a stamp of the manifest
 # and of this script makes a second run a no-op. A photo package that this Debian cannot provide,
 # or a listed photo that is missing, stops it with one line naming it and a non-zero exit.

@@ -57,7 +57,7 @@ public enum BlurKernel: Equatable, Sendable {
     }
 }
 
-/// Draws blur kernels with Real-ESRGAN's published first-stage settings (RESEARCH.md section 2).
+/// Draws blur kernels with Real-ESRGAN's published first-stage settings (Wang et al., ICCVW 2021: options/train_realesrgan_x4plus.yml).
 public struct BlurKernelSampler: Sendable {
     /// Standard deviation range; the second stage uses 0.2...1.5.
     public var sigma: ClosedRange<Double> = 0.2...3

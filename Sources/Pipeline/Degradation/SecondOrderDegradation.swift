@@ -2,7 +2,7 @@ import Engine
 import Foundation
 import Media
 
-/// Real-ESRGAN's second-order degradation (RESEARCH.md section 2): two rounds of
+/// Real-ESRGAN's second-order degradation (Wang et al., ICCVW 2021): two rounds of
 /// blur -> random resize -> noise -> JPEG, then a final resize to the target size with an
 /// optional sinc filter, in either order with the last JPEG. Every random choice comes from
 /// the seed, and every step taken is written into the record, so that a training pair can be

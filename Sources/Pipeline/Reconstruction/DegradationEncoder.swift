@@ -2,7 +2,7 @@ import Engine
 
 /// E: an LR picture -> its degradation embedding, shape (n, embeddingSize, 1, 1).
 ///
-/// DegAE's encoder (RESEARCH.md section 2): a feature extractor at LR size (conv 3 -> width,
+/// DegAE's encoder (Liu et al., CVPR 2023): a feature extractor at LR size (conv 3 -> width,
 /// LeakyReLU 0.1, residual blocks), then three 4x4 stride-2 unpadded convolutions to 128, 256
 /// and 512 channels (LeakyReLU 0.1), a global average pool (so any LR size from 22x22 up
 /// gives one vector), and three 1x1 convolutions, LeakyReLU after the first two.

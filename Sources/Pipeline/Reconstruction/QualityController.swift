@@ -1,6 +1,6 @@
 import Engine
 
-/// The HR-aware controller of "High-Resolution Be Aware!" (RESEARCH.md section 1).
+/// The HR-aware controller of "High-Resolution Be Aware!" (the follow-up to LWay).
 ///
 /// The HR quality indicator HQI = LPIPS(bicubic_up(LR), y) says how far a candidate HR picture
 /// y is from the plain enlargement of its LR: a true HR is far from it, an SR output that is

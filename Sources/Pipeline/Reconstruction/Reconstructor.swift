@@ -3,7 +3,7 @@ import Engine
 /// R: an HR picture and a degradation embedding -> the LR picture that degradation would make
 /// of it, shape (n, 3, H / scale, W / scale).
 ///
-/// DegAE's MSRResNet_Head at scale 1 (RESEARCH.md section 2), working at LR size: the HR
+/// DegAE's MSRResNet_Head at scale 1 (Liu et al., CVPR 2023), working at LR size: the HR
 /// picture enters through the configured mapping (pixel unshuffle or bicubic shrink), then
 /// conv -> width (LeakyReLU 0.1), then residual blocks, each followed by a StyleGAN2
 /// modulated, demodulated 3x3 convolution (LeakyReLU 0.2) whose per-channel style is a 1x1
