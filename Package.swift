@@ -32,10 +32,12 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "MediaTests", dependencies: ["Media"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "COpenBLAS"], exclude: ["Reference"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Media"]),
+        // What the test targets share: repository paths and a process runner.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "MediaTests", dependencies: ["Media", "TestSupport"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "COpenBLAS", "TestSupport"], exclude: ["Reference"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Media", "TestSupport"]),
         // Runs the built `filmsr` as a user would: arguments, exit status, messages, files.
-        .testTarget(name: "CommandLineTests", dependencies: ["filmsr"]),
+        .testTarget(name: "CommandLineTests", dependencies: ["filmsr", "TestSupport"]),
     ]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import TestSupport
 
 /// Runs the built `filmsr` as a user would and checks exit status, messages and files.
 class CommandLineTestCase: XCTestCase {
@@ -39,19 +40,8 @@ class CommandLineTestCase: XCTestCase {
     }
 
     func execute(_ program: String, _ arguments: [String], environment: [String: String]? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
-                      errors: String(decoding: errorData, as: UTF8.self))
+        let result = try ProcessRunner.run(program, arguments, environment: environment)
+        return Result(status: result.status, output: result.outputText, errors: result.errorText)
     }
 
     func ffprobeJSON(_ path: String, _ arguments: [String]) throws -> [String: Any] {
@@ -68,8 +58,7 @@ class CommandLineTestCase: XCTestCase {
 
     /// A path inside the repository.
     func repository(_ path: String) -> String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent(path).path
+        Repository.path(path)
     }
 
     func sample(_ name: String) -> String { repository("samples/\(name)") }

@@ -1,8 +1,9 @@
 import Foundation
 import XCTest
 @testable import Engine
+import TestSupport
 
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+let repositoryRoot = Repository.root
 let modelsDirectory = repositoryRoot + "/assets/models"
 
 /// The reference outputs of ncnn (scripts/reference/ncnn_outputs.py) and the crops they came from.
@@ -34,15 +35,9 @@ struct PeerReference {
 
 /// An image decoded by the ffmpeg tool to rgb24, as a 1x3xHxW tensor in [0, 1].
 func rawRGB(_ path: String, width: Int, height: Int) throws -> Tensor {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
-    process.arguments = ["-v", "error", "-i", path, "-f", "rawvideo", "-pix_fmt", "rgb24", "-"]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    try process.run()
-    let bytes = [UInt8](pipe.fileHandleForReading.readDataToEndOfFile())
-    process.waitUntilExit()
-    XCTAssertEqual(bytes.count, width * height * 3)
+    let result = try ProcessRunner.run("/usr/bin/ffmpeg", ["-v", "error", "-i", path, "-f", "rawvideo", "-pix_fmt", "rgb24", "-"])
+    let bytes = [UInt8](result.output)
+    XCTAssertEqual(bytes.count, width * height * 3, result.errorText)
     let tensor = Tensor(Shape(1, 3, height, width))
     for y in 0..<height { for x in 0..<width { for c in 0..<3 { tensor[0, c, y, x] = Float(bytes[(y * width + x) * 3 + c]) / 255 } } }
     return tensor

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import Engine
 
@@ -34,21 +35,7 @@ struct NIQEReference {
     }
 
     static func run(_ tool: String, _ arguments: [String], input: [UInt8]? = nil) throws -> [UInt8] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        let output = Pipe(), inputPipe = Pipe()
-        process.standardOutput = output
-        if input != nil { process.standardInput = inputPipe }
-        try process.run()
-        if let input {
-            // Written from another thread: a large input would otherwise fill both pipes.
-            let handle = inputPipe.fileHandleForWriting
-            DispatchQueue.global().async { handle.write(Data(input)); try? handle.close() }
-        }
-        let bytes = [UInt8](output.fileHandleForReading.readDataToEndOfFile())
-        process.waitUntilExit()
-        return bytes
+        [UInt8](try ProcessRunner.run(tool, arguments, input: input.map { Data($0) }).output)
     }
 }
 

@@ -1,24 +1,16 @@
 import Foundation
 import XCTest
 @testable import Media
+import TestSupport
 
 /// Runs a program to completion; returns its standard output, failing the test on a non-zero exit.
 @discardableResult
 func run(_ program: String, _ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [program] + arguments
-    let output = Pipe(), errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    if process.terminationStatus != 0 {
-        XCTFail("\(program) \(arguments.joined(separator: " ")) failed: \(errorText)", file: file, line: line)
+    let result = try ProcessRunner.run(program, arguments)
+    if result.status != 0 {
+        XCTFail("\(program) \(arguments.joined(separator: " ")) failed: \(result.errorText)", file: file, line: line)
     }
-    return String(decoding: data, as: UTF8.self)
+    return result.outputText
 }
 
 /// Makes a clip with the ffmpeg command-line tool (an independent writer) from lavfi sources.
@@ -81,8 +73,7 @@ func temporaryDirectory() throws -> String {
 
 /// A committed sample clip.
 func samplePath(_ name: String) -> String {
-    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("samples").appendingPathComponent(name).path
+    Repository.sample(name)
 }
 
 func sha256(_ path: String) throws -> String {

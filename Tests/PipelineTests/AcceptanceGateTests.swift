@@ -1,6 +1,7 @@
 import Engine
 import XCTest
 @testable import Pipeline
+import TestSupport
 
 /// The acceptance gate (issue 14): its no-reference signals react to what harmful adaptation
 /// does to a real frame, its rule picks and refuses candidates as documented, its evidence frames
@@ -92,11 +93,9 @@ final class AcceptanceGateTests: XCTestCase {
     /// same run without the truth, renders adapted weights that are within issue 14's harm bound,
     /// and the study's replay of the gate decides as restore's gate did.
     func testGateIsNotFooledWhereTheStopRuleIs() throws {
-        let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("samples").path
         let folder = NSTemporaryDirectory() + "filmsr-gate-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let clip = GateStudy.Clip(name: "reel", input: samples + "/reel_old.mp4", reference: samples + "/reel_clean.mp4")
+        let clip = GateStudy.Clip(name: "reel", input: Repository.sample("reel_old.mp4"), reference: Repository.sample("reel_clean.mp4"))
         let study = try GateStudy.run(clips: [clip], options: RestoreOptions(), resources: RestoreJob.Resources(), folder: folder,
                                       selected: { _, unit in unit == 1 })
         let unit = try XCTUnwrap(study.units.first)
@@ -120,8 +119,7 @@ final class AcceptanceGateTests: XCTestCase {
     /// The default gate is the one the threshold search chooses on the committed study's tuning
     /// clips, and it keeps every tuning scene within issue 14's harm bound.
     func testDefaultsAreTheSearchsChoiceOnTheTuningClips() throws {
-        let studies = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("docs/studies")
+        let studies = URL(fileURLWithPath: Repository.path("docs/studies"))
         let study = try GateStudy.Report(joining: ["gate-samples.json", "gate-devset.json"].map {
             try JSONDecoder().decode(GateStudy.Report.self, from: Data(contentsOf: studies.appendingPathComponent($0)))
         })

@@ -3,12 +3,11 @@ import Foundation
 import Media
 import XCTest
 @testable import Pipeline
+import TestSupport
 
 final class LWayAdaptationTests: XCTestCase {
     static func reelFrames(_ indices: Set<Int>) throws -> [Tensor] {
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("samples/reel_old.mp4").path
-        let reader = try VideoFrameReader(path: path)
+        let reader = try VideoFrameReader(path: Repository.sample("reel_old.mp4"))
         var frames: [Tensor] = []
         while let frame = try reader.next(), frame.index <= indices.max()! {
             if indices.contains(frame.index) { frames.append(Tensor(frame.image)) }

@@ -3,6 +3,7 @@ import Foundation
 import Media
 import XCTest
 @testable import Pipeline
+import TestSupport
 
 final class OverfittingCurveTests: XCTestCase {
     /// An observer that renders with the rendered (moving-average) and the kept weights after
@@ -45,16 +46,10 @@ final class OverfittingCurveTests: XCTestCase {
         let folder = NSTemporaryDirectory() + "filmsr-curve-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("samples").path
         let input = folder + "/old.mkv", reference = folder + "/clean.mkv"
         for (source, cut) in [("tape_old.mp4", input), ("tape_clean.mp4", reference)] {
-            let ffmpeg = Process()
-            ffmpeg.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
-            ffmpeg.arguments = ["-v", "error", "-i", samples + "/" + source, "-frames:v", "12", "-an", "-c:v", "ffv1", cut]
-            try ffmpeg.run()
-            ffmpeg.waitUntilExit()
-            XCTAssertEqual(ffmpeg.terminationStatus, 0)
+            let ffmpeg = try ProcessRunner.run("/usr/bin/ffmpeg", ["-v", "error", "-i", Repository.sample(source), "-frames:v", "12", "-an", "-c:v", "ffv1", cut])
+            XCTAssertEqual(ffmpeg.status, 0, ffmpeg.errorText)
         }
         var options = RestoreOptions()
         options.granularity = .clip

@@ -1,35 +1,25 @@
 import Foundation
 import XCTest
 @testable import Pipeline
+import TestSupport
 
 /// Scene detection on the committed samples, against the truth the sample generator recorded
 /// (samples/reel.json) and ffprobe's timestamps.
 final class SceneDetectionTests: XCTestCase {
-    private static let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("samples")
 
-    private func sample(_ name: String) -> String { Self.samples.appendingPathComponent(name).path }
+    private func sample(_ name: String) -> String { Repository.sample(name) }
 
     /// `cuts` of one clip in a truth file (reel.json, or tape.json for the tape clips): the first frame of every scene, 0 included.
     private func trueCuts(_ clip: String, in truthFile: String = "reel.json") throws -> [Int] {
-        let data = try Data(contentsOf: Self.samples.appendingPathComponent(truthFile))
+        let data = try Data(contentsOf: URL(fileURLWithPath: Repository.sample(truthFile)))
         let truth = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
         return try XCTUnwrap((truth[clip] as? [String: Any])?["cuts"] as? [Int], "\(truthFile) has no cuts for \(clip)")
     }
 
     private func tool(_ program: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [program] + arguments
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, "\(program) failed: \(errorText)")
-        return String(decoding: data, as: UTF8.self)
+        let result = try ProcessRunner.run(program, arguments)
+        XCTAssertEqual(result.status, 0, "\(program) failed: \(result.errorText)")
+        return result.outputText
     }
 
     /// Largest score among frames that start no scene, smallest among those that do.

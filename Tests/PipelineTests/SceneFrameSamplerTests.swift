@@ -1,11 +1,11 @@
 import Foundation
 import XCTest
 @testable import Pipeline
+import TestSupport
 
 /// Which frames a scene adapts on, read from the reel.
 final class SceneFrameSamplerTests: XCTestCase {
-    private static let reel = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("samples/reel_old.mp4").path
+    private static let reel = Repository.sample("reel_old.mp4")
 
     private func scene(_ index: Int, first: Int, count: Int) -> Scene {
         Scene(index: index, firstFrame: first, frameCount: count, startTime: 0, endTime: 1)

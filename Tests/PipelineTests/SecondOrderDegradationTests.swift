@@ -2,11 +2,11 @@ import Engine
 import Media
 import XCTest
 @testable import Pipeline
+import TestSupport
 
 final class SecondOrderDegradationTests: XCTestCase {
     private func still() throws -> Tensor {
-        let reader = try VideoFrameReader(path: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("samples/still.png").path)
+        let reader = try VideoFrameReader(path: Repository.sample("still.png"))
         return Tensor(try reader.next()!.image)
     }
 
