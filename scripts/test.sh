@@ -3,23 +3,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-# filmsr picks its OpenBLAS kernel itself (it re-executes with OPENBLAS_CORETYPE set); the
-# test process links OpenBLAS directly, so it is given the same kernel here (the AVX-512 one
-# where the CPU has AVX-512 F/DQ/BW/VL, else the AVX2 one where it has AVX2 and FMA; see
-# BLASRuntime.recommendedCoreType).
-cpu_flags=" $(grep -m1 '^flags' /proc/cpuinfo) "
-has() { [[ "$cpu_flags" == *" $1 "* ]]; }
-if [ -z "${OPENBLAS_CORETYPE:-}" ]; then
-  if has avx512f && has avx512dq && has avx512bw && has avx512vl; then
-    export OPENBLAS_CORETYPE=SkylakeX
-  elif has avx2 && has fma; then
-    export OPENBLAS_CORETYPE=Haswell
-  fi
-fi
 # Release build: the engine's numeric tests (real networks, finite differences) run 10-50x
 # faster optimised; -enable-testing keeps @testable imports working.
 build=(-c release -Xswiftc -enable-testing)
 swift build "${build[@]}" --build-tests
+# filmsr picks its OpenBLAS kernel itself (BLASRuntime.recommendedCoreType; it re-executes with
+# OPENBLAS_CORETYPE set); the test process links OpenBLAS directly, so it is given the kernel
+# filmsr reports getting.
+if [ -z "${OPENBLAS_CORETYPE:-}" ]; then
+  kernel="$(.build/release/filmsr info | sed -n 's/^openblas kernel: *\([A-Za-z0-9]*\),.*/\1/p')"
+  [ -n "$kernel" ] || { echo "test: filmsr info printed no OpenBLAS kernel" >&2; exit 1; }
+  export OPENBLAS_CORETYPE="$kernel"
+fi
 report=.build/test-results.xml
 status=0
 swift test "${build[@]}" --skip-build --parallel --num-workers 2 --disable-swift-testing --xunit-output "$report" || status=$?

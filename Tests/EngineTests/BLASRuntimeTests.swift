@@ -30,7 +30,7 @@ final class BLASRuntimeTests: XCTestCase {
     }
 
     func testTheKernelAskedForIsTheKernelLoaded() throws {
-        // scripts/test.sh sets OPENBLAS_CORETYPE as filmsr does for itself (recommendedCoreType).
+        // scripts/test.sh sets OPENBLAS_CORETYPE to the kernel filmsr reports getting (recommendedCoreType).
         guard let requested = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] else {
             throw XCTSkip("OPENBLAS_CORETYPE is not set: this CPU keeps OpenBLAS's own choice")
         }
