@@ -44,8 +44,8 @@ public struct AcceptanceOptions: Codable, Equatable, Sendable {
     public enum Preference: String, Codable, CaseIterable, Sendable {
         /// The lowest self-supervised loss on the evidence frames.
         case lowestLoss = "lowest-loss"
-        /// The lowest frame-to-frame change of the SR output: on the development set the signal
-        /// that ranks the true change best, of PSNR and of LPIPS, on held-out clips too.
+        /// The lowest frame-to-frame change of the SR output, the signal that ranks the true
+        /// change best on the development set (README "Acceptance gate").
         case steadiest
     }
 

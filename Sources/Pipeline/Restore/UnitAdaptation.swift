@@ -38,8 +38,9 @@ struct UnitAdaptation {
             checkpoints.append((stopRuleIteration, model.graph.snapshot()))
             checkpoints.sort { $0.iteration < $1.iteration }
         }
+        let shares = Set(options.acceptance.shares + alsoMeasured).sorted(by: >)
         let candidates = checkpoints.flatMap { checkpoint in
-            (options.acceptance.shares + alsoMeasured.filter { !options.acceptance.shares.contains($0) }).sorted(by: >).map { share in
+            shares.map { share in
                 AcceptanceCandidate(iteration: checkpoint.iteration, share: share, checkpoint: checkpoint.values, pretrained: pretrained)
             }
         }
