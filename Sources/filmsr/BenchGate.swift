@@ -32,11 +32,10 @@ struct BenchGate: ParsableCommand {
         if !replay.isEmpty {
             study = try GateStudy.Report(joining: replay.map { path in
                 guard let data = FileManager.default.contents(atPath: path) else { throw UsageError("\(path): no such file") }
-                do {
-                    return try JSONDecoder().decode(GateStudy.Report.self, from: data)
-                } catch {
-                    throw UsageError("\(path): not a bench-gate study.json (\(error))")
+                guard let report = try? JSONDecoder().decode(GateStudy.Report.self, from: data) else {
+                    throw UsageError("\(path): not a study.json written by bench-gate")
                 }
+                return report
             })
         } else {
             let parsed = try clips.map { argument -> GateStudy.Clip in
