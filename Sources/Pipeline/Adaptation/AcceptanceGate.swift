@@ -115,7 +115,21 @@ public struct AcceptanceDecision: Codable, Equatable, Sendable {
     /// The share of that checkpoint's change that was rendered (0 with the pretrained weights).
     public var keptShare: Double
     public var reason: String
+
+    /// Whether the candidate of `iteration` at `share` is the one rendered.
+    public func keeps(iteration: Int, share: Double) -> Bool {
+        keptIteration > 0 && iteration == keptIteration && share == keptShare
+    }
 }
+
+/// A candidate with its signals, as the gate chooses among them: in a decision, or in a study.
+public protocol MeasuredCandidate {
+    var iteration: Int { get }
+    var share: Double { get }
+    var signals: AcceptanceSignals { get }
+}
+
+extension AcceptanceDecision.Candidate: MeasuredCandidate {}
 
 public struct AcceptanceGate {
     public let options: AcceptanceOptions
@@ -159,10 +173,8 @@ public struct AcceptanceGate {
             measured.append(.init(iteration: candidate.iteration, share: candidate.share, measurement: measurement, signals: signals,
                                   rejection: rejection(signals)))
         }
-        // Candidates at other shares (a study measures the checkpoints themselves too) are measured, not chosen.
-        let allowed = measured.indices.filter { options.shares.contains(measured[$0].share) }
-        let (chosen, reason) = choose(allowed.map { measured[$0].signals }, labels: allowed.map { Self.label(measured[$0].iteration, measured[$0].share) })
-        let kept = chosen.map { measured[allowed[$0]] }
+        let (chosen, reason) = choose(among: measured)
+        let kept = chosen.map { measured[$0] }
         return AcceptanceDecision(pretrained: base, candidates: measured, keptIteration: kept?.iteration ?? 0,
                                   keptShare: kept?.share ?? 0, reason: reason)
     }
@@ -183,6 +195,14 @@ public struct AcceptanceGate {
         }
         guard let closest = ranked.first else { return (nil, "pretrained: no candidate") }
         return (nil, "pretrained: best candidate (\(labels[closest])) rejected, \(rejection(candidates[closest]) ?? "")")
+    }
+
+    /// The candidate to render, by `choose`, among those at the options' shares (candidates at
+    /// other shares, which a study measures too, are never chosen): an index into `candidates`.
+    public func choose(among candidates: [some MeasuredCandidate]) -> (index: Int?, reason: String) {
+        let allowed = candidates.indices.filter { options.shares.contains(candidates[$0].share) }
+        let chosen = choose(allowed.map { candidates[$0].signals }, labels: allowed.map { Self.label(candidates[$0].iteration, candidates[$0].share) })
+        return (chosen.index.map { allowed[$0] }, chosen.reason)
     }
 
     /// "iteration 75" or "iteration 75 at 50%".

@@ -29,7 +29,7 @@ public enum GateStudy {
         public var temporalError: Double
     }
 
-    public struct Candidate: Codable, Sendable {
+    public struct Candidate: Codable, Sendable, MeasuredCandidate {
         public var iteration: Int
         /// The share of the checkpoint's change (studies before shares hold 1 only).
         public var share: Double
@@ -128,7 +128,7 @@ public enum GateStudy {
                 let record = Unit(clip: clip.name, unit: unit.index, scenes: unit.scenes, frames: unitScenes.reduce(0) { $0 + $1.frameCount },
                                   pretrained: base, candidates: candidates,
                                   stopRuleIteration: outcome.result.keptIteration ?? outcome.result.steps.count,
-                                  gateCandidate: candidates.firstIndex { $0.iteration == decision.keptIteration && $0.share == decision.keptShare },
+                                  gateCandidate: candidates.firstIndex { decision.keeps(iteration: $0.iteration, share: $0.share) },
                                   gateReason: decision.reason)
                 units.append(record)
                 report(String(format: "%@ unit %d: %.0f s; ", clip.name, unit.index + 1, Date().timeIntervalSince(started))

@@ -30,9 +30,7 @@ extension GateStudy {
     /// The candidate a gate with `options` renders for `unit`, among the shares it allows (nil:
     /// pretrained).
     public static func gated(_ unit: Unit, _ options: AcceptanceOptions) -> Int? {
-        let allowed = unit.candidates.indices.filter { options.shares.contains(unit.candidates[$0].share) }
-        let labels = allowed.map { AcceptanceGate.label(unit.candidates[$0].iteration, unit.candidates[$0].share) }
-        return AcceptanceGate(options).choose(allowed.map { unit.candidates[$0].signals }, labels: labels).index.map { allowed[$0] }
+        AcceptanceGate(options).choose(among: unit.candidates).index
     }
 
     /// What the stop rule alone rendered (restore before the gate).

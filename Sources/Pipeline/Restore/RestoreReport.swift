@@ -151,8 +151,8 @@ struct RestoreReport {
         for (unit, decision) in decided {
             for candidate in decision.candidates {
                 let signals = candidate.signals
-                let rendered = candidate.iteration == decision.keptIteration && candidate.share == decision.keptShare
-                let verdict = rendered ? "rendered" : (candidate.rejection ?? "accepted, not the lowest loss")
+                let verdict = decision.keeps(iteration: candidate.iteration, share: candidate.share)
+                    ? "rendered" : (candidate.rejection ?? "accepted, not the one preferred")
                 let cells = [String(unit.index + 1), AcceptanceGate.label(candidate.iteration, candidate.share)]
                     + [signals.lossChange, signals.flatDetailChange, signals.temporalChange, signals.backProjectionChange].map { String(format: "%+.1f%%", 100 * $0) }
                     + [verdict]

@@ -53,7 +53,7 @@ struct UnitAdaptation {
             let loss = try adapter.loss(lr)
             return loss.l1 + lpipsWeight * loss.lpips
         }
-        model.graph.load(candidates.first { $0.iteration == decision.keptIteration && $0.share == decision.keptShare }?.values ?? pretrained)
+        model.graph.load(candidates.first { decision.keeps(iteration: $0.iteration, share: $0.share) }?.values ?? pretrained)
         return Outcome(result: result, candidates: candidates, decision: decision)
     }
 
