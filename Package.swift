@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "Media", targets: ["Media"]),
         .library(name: "Engine", targets: ["Engine"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
+        .library(name: "Lab", targets: ["Lab"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -24,19 +25,25 @@ let package = Package(
         .target(name: "Media", dependencies: ["CFFmpeg"]),
         // Tensors, layers, optimisers, model files; knows nothing of video.
         .target(name: "Engine", dependencies: ["COpenBLAS"]),
-        // Joins the two: scenes, adaptation, rendering.
+        // The product: joins the two into scenes, adaptation, acceptance and rendering.
         .target(name: "Pipeline", dependencies: ["Media", "Engine"]),
-        // The command-line front end: parses arguments, calls Pipeline.
+        // Training and evaluation: degradation synthesis, pretraining, benchmarks.
+        // Depends on the product, never the reverse.
+        .target(name: "Lab", dependencies: ["Pipeline", "Media", "Engine"]),
+        // The command-line front end: parses arguments, calls Pipeline and Lab.
         .executableTarget(name: "filmsr", dependencies: [
-            "Pipeline", "Media", "Engine",
+            "Pipeline", "Lab", "Media", "Engine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // What the test targets share: repository paths and a process runner.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // Small networks and real frames that the product's and the lab's tests share.
+        .target(name: "PipelineTestSupport", dependencies: ["Pipeline", "Media", "Engine", "TestSupport"], path: "Tests/PipelineTestSupport"),
         .testTarget(name: "MediaTests", dependencies: ["Media", "TestSupport"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "COpenBLAS", "TestSupport"], exclude: ["Reference"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Media", "TestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Media", "TestSupport", "PipelineTestSupport"]),
+        .testTarget(name: "LabTests", dependencies: ["Lab", "Pipeline", "Media", "Engine", "TestSupport", "PipelineTestSupport"]),
         // Runs the built `filmsr` as a user would: arguments, exit status, messages, files.
         .testTarget(name: "CommandLineTests", dependencies: ["filmsr", "TestSupport"]),
     ]

@@ -51,10 +51,10 @@ public struct SegmentedRender {
         segments.indices.filter { FileManager.default.fileExists(atPath: segmentPath($0)) }
     }
 
-    /// Frames in segments not yet rendered (the last one's count as planned).
-    public var framesToRender: Int {
+    /// Frames of `chosen` segments (default: all) not yet rendered (the last one's count as planned).
+    public func framesToRender(_ chosen: [Int]? = nil) -> Int {
         let finished = Set(finishedSegments)
-        return segments.indices.filter { !finished.contains($0) }.map { segments[$0].count }.reduce(0, +)
+        return (chosen ?? Array(segments.indices)).filter { !finished.contains($0) }.map { segments[$0].count }.reduce(0, +)
     }
 
     struct Settings: Codable, Equatable {
@@ -68,16 +68,54 @@ public struct SegmentedRender {
     /// Renders every segment not yet in the folder; returns how many frames it processed.
     @discardableResult
     public func render(processor: some FrameProcessor, progress: ((TranscodeProgress) -> Void)? = nil) throws -> Int {
+        let reader = try VideoFrameReader(path: input)
+        let size = processor.outputSize(width: reader.width, height: reader.height)
+        try prepare(outputWidth: size.width, outputHeight: size.height)
+        return try render(Array(segments.indices), processor: processor, progress: progress)
+    }
+
+    /// Readies the folder for renders of any of its segments, in this process or others at the
+    /// same time: segments made with other settings, or by another encoder, are deleted, and so
+    /// are pieces an interrupted run left half-written; the settings are recorded. Run it while
+    /// no render of this folder runs.
+    public func prepare(outputWidth: Int, outputHeight: Int) throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let (settings, header) = try self.settings(outputWidth: outputWidth, outputHeight: outputHeight)
+        let sameSettings = FileManager.default.contents(atPath: settingsPath)
+            .map { (try? JSONDecoder().decode(Settings.self, from: $0)) == settings } ?? false
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        for name in names where name.hasSuffix(".fsrseg") || name.hasSuffix(".filmsr-tmp") {
+            let path = (folder as NSString).appendingPathComponent(name)
+            if sameSettings, name.hasSuffix(".fsrseg"), (try? VideoSegmentFile.Reader(path: path).header) == header { continue }
+            try FileManager.default.removeItem(atPath: path)
+        }
+        if !sameSettings { try JSONEncoder().encode(settings).write(to: URL(fileURLWithPath: settingsPath), options: .atomic) }
+    }
+
+    /// Renders the `chosen` segments not yet in the prepared folder, decoding only as far as the
+    /// last of them; other processes may render other segments of the same folder meanwhile.
+    /// Returns how many frames it processed.
+    @discardableResult
+    public func render(_ chosen: [Int], processor: some FrameProcessor, progress: ((TranscodeProgress) -> Void)? = nil) throws -> Int {
         let reader = try VideoFrameReader(path: input)
         let size = processor.outputSize(width: reader.width, height: reader.height)
         let encoderInput = reader.encoderInput(width: size.width, height: size.height)
-        let header = VideoSegmentFile.Header(of: try VideoEncoder(settings: options.encoder, input: encoderInput,
-                                                                  globalHeader: globalHeader, path: output))
-        try keepOnlySegments(made: Settings(encoder: options.encoder, globalHeader: globalHeader, width: size.width, height: size.height,
-                                            segments: segments), header: header)
-        let missing = Set(segments.indices).subtracting(finishedSegments)
-        let expected = framesToRender
+        let (settings, _) = try self.settings(outputWidth: size.width, outputHeight: size.height)
+        guard let data = FileManager.default.contents(atPath: settingsPath), (try? JSONDecoder().decode(Settings.self, from: data)) == settings else {
+            throw MediaError(folder, "render folder not prepared for these settings (prepare it before rendering its segments)")
+        }
+        let missing = Set(chosen).subtracting(finishedSegments)
+        guard let last = missing.max() else { return 0 }
+        // What a run of these segments killed earlier left half-written; other segments' pieces
+        // may be another process's work in progress.
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        for index in missing {
+            let piece = "." + (segmentPath(index) as NSString).lastPathComponent + "."
+            for name in names where name.hasPrefix(piece) && name.hasSuffix(".filmsr-tmp") {
+                try? FileManager.default.removeItem(atPath: (folder as NSString).appendingPathComponent(name))
+            }
+        }
+        let expected = framesToRender(chosen)
 
         var open: (index: Int, encoder: VideoEncoder, file: VideoSegmentFile.Writer, packets: VideoPacketWriter)?
         func close() throws {
@@ -90,6 +128,8 @@ public struct SegmentedRender {
         while let frame = try reader.next() {
             while index < segments.count - 1 && frame.index >= segments[index].upperBound { index += 1 }
             if open?.index != index { try close() }
+            // The last segment takes frames past the planned end, so reading goes on to the end there.
+            if index > last { break }
             guard missing.contains(index) else { continue }
             if open == nil {
                 let path = segmentPath(index)
@@ -104,24 +144,19 @@ public struct SegmentedRender {
             progress?(TranscodeProgress(framesDone: rendered, frame: frame.index, framesExpected: expected, mediaTime: frame.time))
         }
         try close()
-        if let absent = segments.indices.first(where: { !FileManager.default.fileExists(atPath: segmentPath($0)) }) {
+        if let absent = missing.sorted().first(where: { !FileManager.default.fileExists(atPath: segmentPath($0)) }) {
             throw MediaError(input, "ended before frame \(segments[absent].lowerBound): it has fewer frames than when it was scanned")
         }
         return rendered
     }
 
-    /// Segments made with other settings, or whose encoder header differs from what this run's
-    /// encoder writes (another FFmpeg, say), are deleted, and so are pieces an interrupted run
-    /// left half-written; the settings of this run are recorded.
-    private func keepOnlySegments(made settings: Settings, header: VideoSegmentFile.Header) throws {
-        let sameSettings = FileManager.default.contents(atPath: settingsPath)
-            .map { (try? JSONDecoder().decode(Settings.self, from: $0)) == settings } ?? false
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        for name in names where name.hasSuffix(".fsrseg") || name.hasSuffix(".filmsr-tmp") {
-            let path = (folder as NSString).appendingPathComponent(name)
-            if sameSettings, name.hasSuffix(".fsrseg"), (try? VideoSegmentFile.Reader(path: path).header) == header { continue }
-            try FileManager.default.removeItem(atPath: path)
-        }
-        if !sameSettings { try JSONEncoder().encode(settings).write(to: URL(fileURLWithPath: settingsPath), options: .atomic) }
+    /// This render's settings and the header its encoder writes, for pictures of the given size.
+    private func settings(outputWidth: Int, outputHeight: Int) throws -> (Settings, VideoSegmentFile.Header) {
+        let reader = try VideoFrameReader(path: input)
+        let header = VideoSegmentFile.Header(of: try VideoEncoder(settings: options.encoder,
+                                                                  input: reader.encoderInput(width: outputWidth, height: outputHeight),
+                                                                  globalHeader: globalHeader, path: output))
+        return (Settings(encoder: options.encoder, globalHeader: globalHeader, width: outputWidth, height: outputHeight,
+                         segments: segments), header)
     }
 }

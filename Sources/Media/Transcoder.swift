@@ -1,7 +1,7 @@
 import CFFmpeg
 
 /// What a transcode keeps besides the processed video.
-public struct TranscodeOptions: Sendable {
+public struct TranscodeOptions: Codable, Equatable, Sendable {
     public var encoder: EncoderSettings
     public var copyAudio: Bool
     public var copySubtitles: Bool

@@ -7,6 +7,12 @@ extension Tensor {
     public convenience init(_ image: RGBImage) {
         self.init(Shape(1, 3, image.height, image.width), values: image.pixels)
     }
+
+    /// The first picture of the file at `path` (a PNG the work folder keeps, say), as 1 x 3 x H x W.
+    public convenience init(pictureAt path: String) throws {
+        guard let frame = try VideoFrameReader(path: path).next() else { throw MediaError(path, "has no picture") }
+        self.init(frame.image)
+    }
 }
 
 extension RGBImage {

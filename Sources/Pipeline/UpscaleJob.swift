@@ -24,7 +24,7 @@ public enum UpscaleJob {
 
     /// Context that keeps tiled output within 50 dB of untiled (measured in the tiling tests):
     /// the compact net sees 18 pixels around, RRDBNet far more.
-    static func defaultOverlap(_ model: String) -> Int {
+    package static func defaultOverlap(_ model: String) -> Int {
         model == "x4plus" ? 32 : 16
     }
 

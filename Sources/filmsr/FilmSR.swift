@@ -6,7 +6,8 @@ struct FilmSR: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "filmsr",
         abstract: "Restore and upscale archival film with per-scene self-supervised super-resolution.",
-        subcommands: [Probe.self, Transcode.self, Frames.self, Scenes.self, Upscale.self, Restore.self, BenchRestore.self, BenchAblation.self, BenchCurve.self, BenchGate.self, PretrainRecon.self, EvaluateRecon.self, PretrainFAR.self, Info.self, Bench.self])
+        subcommands: [Restore.self, Upscale.self, Transcode.self, Scenes.self, Probe.self, Frames.self, Info.self,
+                      Train.self, Bench.self, Evaluate.self])
 
     static func main() {
         OpenBLASLaunch.ensureFastKernel()

@@ -2,6 +2,20 @@ import Foundation
 import XCTest
 
 final class CommandLineTests: CommandLineTestCase {
+    /// A restorer's commands come first and the lab's tools sit under three group commands, so
+    /// that the top level stays at ten; each lab tool answers under its group.
+    func testHelpListsTheRestorersCommandsFirstAndTheLabNested() throws {
+        let help = try filmsrSucceeding(["--help"]).output
+        let commands = help.components(separatedBy: "SUBCOMMANDS:")[1].split(separator: "\n")
+            .filter { $0.hasPrefix("  ") && !$0.hasPrefix("   ") }.map { String($0.split(separator: " ")[0]) }.filter { $0 != "See" }
+        XCTAssertEqual(commands, ["restore", "upscale", "transcode", "scenes", "probe", "frames", "info", "train", "bench", "evaluate"])
+        for (group, tools) in [("train", ["recon", "far"]), ("bench", ["engine", "restore", "ablation", "curve", "gate"]), ("evaluate", ["recon"])] {
+            let listed = try filmsrSucceeding([group, "--help"]).output
+            for tool in tools { XCTAssertTrue(listed.contains("\n  \(tool) "), "\(group) lists \(tool): \(listed)") }
+        }
+        XCTAssertNotEqual(try filmsr(["bench-gate", "--tuning", "reel"]).status, 0, "the old flat names are gone")
+    }
+
     func testProbePrintsTheFactsAndCountsFrames() throws {
         let result = try filmsrSucceeding(["probe", sample("dvd_ntsc.mpg")])
         let streams = try ffprobeStreams(sample("dvd_ntsc.mpg"), ["-count_frames", "-select_streams", "v:0"])

@@ -1,16 +1,16 @@
 import Foundation
 import XCTest
 
-/// `filmsr pretrain-recon`, `evaluate-recon` and `restore` run as a user would.
+/// `filmsr train recon`, `evaluate recon` and `restore` run as a user would.
 final class RestoreCommandTests: CommandLineTestCase {
     /// Settings small enough for tests: the job's mechanics, not its quality.
     let quick = ["--iterations", "2", "--batch", "1", "--patch", "32", "--frames-per-scene", "2", "--codec", "ffv1", "--threads", "1"]
 
-    /// A reconstruction branch from a one-step `pretrain-recon` (checkpoint, resume and output
+    /// A reconstruction branch from a one-step `train recon` (checkpoint, resume and output
     /// written by the command itself).
     func makeBranch(in folder: String) throws -> String {
         let branch = folder + "/branch.safetensors"
-        let result = try filmsrSucceeding(["pretrain-recon", "--work", folder + "/recon", "--steps", "1", "--batch", "1", "--patch", "32",
+        let result = try filmsrSucceeding(["train", "recon", "--work", folder + "/recon", "--steps", "1", "--batch", "1", "--patch", "32",
                                  "--validate-every", "1", "--threads", "1", "--output", branch])
         XCTAssertTrue(result.output.contains("step 1: held-out PSNR of R(HR, E(LR))"), result.output)
         XCTAssertTrue(FileManager.default.fileExists(atPath: branch))
@@ -25,7 +25,7 @@ final class RestoreCommandTests: CommandLineTestCase {
     func testEvaluateReconPrintsEveryFamily() throws {
         let folder = try temporaryDirectory()
         let branch = try makeBranch(in: folder)
-        let result = try filmsrSucceeding(["evaluate-recon", branch, "--samples", "2", "--patch", "32"])
+        let result = try filmsrSucceeding(["evaluate", "recon", branch, "--samples", "2", "--patch", "32"])
         for family in ["blur", "noise", "jpeg", "film", "codec", "secondOrder", "all"] {
             XCTAssertTrue(result.output.contains("\n" + family + " "), "no row for \(family): \(result.output)")
         }
@@ -34,11 +34,11 @@ final class RestoreCommandTests: CommandLineTestCase {
     }
 
     /// A branch with the degradation bank, written in float16 for committing: half the float32
-    /// result, and read back by evaluate-recon.
+    /// result, and read back by evaluate recon.
     func testHalfPrecisionOutputOfABranchWithTheDegradationBank() throws {
         let folder = try temporaryDirectory()
         let half = folder + "/half.safetensors"
-        try filmsrSucceeding(["pretrain-recon", "--work", folder + "/recon", "--steps", "1", "--batch", "1", "--patch", "32",
+        try filmsrSucceeding(["train", "recon", "--work", folder + "/recon", "--steps", "1", "--batch", "1", "--patch", "32",
                                  "--degradation-bank", "--threads", "1", "--output", half, "--output-half"])
         let full = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: folder + "/recon/reconstruction.safetensors")[.size] as? Int)
         let halved = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: half)[.size] as? Int)
@@ -46,7 +46,7 @@ final class RestoreCommandTests: CommandLineTestCase {
         let header = String(decoding: try Data(contentsOf: URL(fileURLWithPath: half)).prefix(4096), as: UTF8.self)
         XCTAssertTrue(header.contains("\"F16\"") && !header.contains("\"F32\""), header)
         XCTAssertTrue(header.contains("degradationBank\\\":true"), header)
-        let evaluation = try filmsrSucceeding(["evaluate-recon", half, "--samples", "2", "--patch", "32"])
+        let evaluation = try filmsrSucceeding(["evaluate", "recon", half, "--samples", "2", "--patch", "32"])
         XCTAssertTrue(evaluation.output.contains("\nall "), evaluation.output)
     }
 
@@ -152,7 +152,7 @@ final class RestoreCommandTests: CommandLineTestCase {
         for (name, source) in [("old", "reel_old.mp4"), ("clean", "reel_clean.mp4")] {
             try executeSucceeding("/usr/bin/ffmpeg", ["-v", "error", "-i", sample(source), "-frames:v", "12", "-an", "-c:v", "ffv1", folder + "/\(name).mkv"])
         }
-        let result = try filmsrSucceeding(["bench-ablation", folder + "/old.mkv", folder + "/clean.mkv", "--work", folder + "/bench", "--json",
+        let result = try filmsrSucceeding(["bench", "ablation", folder + "/old.mkv", folder + "/clean.mkv", "--work", folder + "/bench", "--json",
                                  "--reconstruction", branch, "--variants", "lway,neighbour"] + quick.filter { $0 != "--codec" && $0 != "ffv1" })
         let report = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as! [String: Any]
         let variants = report["variants"] as! [[String: Any]]
@@ -174,7 +174,7 @@ final class RestoreCommandTests: CommandLineTestCase {
             XCTAssertEqual(decisions.count, (variant["units"] as! NSNumber).intValue)
             for decision in decisions { XCTAssertTrue(decision.hasPrefix("unit ") && (decision.contains("iteration") || decision.contains("pretrained")), decision) }
         }
-        let usage = try filmsr(["bench-ablation", "--variants", "lway,magic"])
+        let usage = try filmsr(["bench", "ablation", "--variants", "lway,magic"])
         XCTAssertNotEqual(usage.status, 0)
         XCTAssertTrue(usage.errors.contains("magic is not one of lway, neighbour, controller, far, both"), usage.errors)
     }
@@ -218,12 +218,12 @@ final class RestoreCommandTests: CommandLineTestCase {
             (["restore", reel, reel, "--reconstruction", branch], "output is the input file"),
             (["restore", reel, folder + "/d.mkv", "--reconstruction", branch, "--dump", "5000"], "reel_old.mp4: --dump: no frame 5000: it has 120 frames"),
             (["restore", reel, folder + "/d.mkv", "--reconstruction", branch, "--dump", "9.5s"], "--dump: no time 9.5s"),
-            (["pretrain-recon", "--work", folder + "/w", "--mapping", "lanczos"], "--mapping: 'lanczos' is not pixel-unshuffle or bicubic"),
-            (["pretrain-recon", "--work", folder + "/w", "--patch", "16"], "--patch 16"),
-            (["pretrain-recon", "--work", folder + "/w", "--output-half"], "--output-half needs --output"),
-            (["pretrain-recon", "--work", folder + "/w", "--output", folder + "/nowhere/b.safetensors"], "does not exist"),
-            (["pretrain-recon", "--work", folder + "/recon", "--steps", "1", "--learning-rate", "0.1"], "holds a run with other options"),
-            (["evaluate-recon", lpipsWeights], "not a reconstruction-branch checkpoint"),
+            (["train", "recon", "--work", folder + "/w", "--mapping", "lanczos"], "--mapping: 'lanczos' is not pixel-unshuffle or bicubic"),
+            (["train", "recon", "--work", folder + "/w", "--patch", "16"], "--patch 16"),
+            (["train", "recon", "--work", folder + "/w", "--output-half"], "--output-half needs --output"),
+            (["train", "recon", "--work", folder + "/w", "--output", folder + "/nowhere/b.safetensors"], "does not exist"),
+            (["train", "recon", "--work", folder + "/recon", "--steps", "1", "--learning-rate", "0.1"], "holds a run with other options"),
+            (["evaluate", "recon", lpipsWeights], "not a reconstruction-branch checkpoint"),
         ]
         try assertOneLineErrors(cases)
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/a.mkv"))

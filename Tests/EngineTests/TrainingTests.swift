@@ -102,9 +102,12 @@ final class TrainingTests: XCTestCase {
         parameter.value.fill(1)
         average.update()
         average.update()
-        XCTAssertEqual(average.average(0).values[0], 1 - 0.81, accuracy: 1e-6)
-        average.copyAverages()
+        let averages = average.averages
+        XCTAssertEqual(averages.values[0].values[0], 1 - 0.81, accuracy: 1e-6)
+        averages.load(into: [parameter])
         XCTAssertEqual(parameter.value.values[0], 0.19, accuracy: 1e-6)
+        parameter.value.fill(5)
+        XCTAssertEqual(averages.values[0].values[0], 0.19, accuracy: 1e-6, "a weight set is a copy, not the live values")
     }
 
     func testL1AndMSEValuesAndGradients() throws {

@@ -76,7 +76,7 @@ final class SegmentedRenderTests: XCTestCase {
         // What a killed run leaves of the piece it was writing.
         let halfWritten = folder + "/.segment-00001.fsrseg.99999.filmsr-tmp"
         FileManager.default.createFile(atPath: halfWritten, contents: Data(repeating: 7, count: 1000))
-        XCTAssertEqual(render.framesToRender, 15)
+        XCTAssertEqual(render.framesToRender(), 15)
         XCTAssertEqual(try render.render(processor: UnchangedFrames()), 15)
         XCTAssertFalse(FileManager.default.fileExists(atPath: halfWritten))
         XCTAssertEqual(try render.render(processor: UnchangedFrames()), 0, "nothing left to render")
@@ -91,6 +91,39 @@ final class SegmentedRenderTests: XCTestCase {
 
     /// x264's order for seven pictures 33 ticks apart, then a lone picture (a piece too short to
     /// be delayed), then a reordered piece: its own times (200, 201, ...) would go back.
+    /// Pieces rendered apart, as a cluster's render tasks do in one prepared folder, join into
+    /// the film a single pass makes; a task leaves the half-written pieces of other tasks alone,
+    /// and only its own are started again.
+    func testPiecesRenderedApartJoinIntoTheSameFilm() throws {
+        let directory = try temporaryDirectory()
+        let source = directory + "/source.mp4"
+        try ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=160x120:rate=25:duration=2",
+                    "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=2", "-c:v", "libx264", "-c:a", "aac", source])
+        let options = TranscodeOptions(encoder: EncoderSettings(codec: .h264, preset: "ultrafast"))
+        let segments = [0..<20, 20..<35, 35..<50]
+        let whole = try SegmentedRender(input: source, output: directory + "/whole.mkv", folder: directory + "/whole", segments: segments, options: options)
+        try whole.render(processor: UnchangedFrames())
+        try whole.join()
+
+        let apart = try SegmentedRender(input: source, output: directory + "/apart.mkv", folder: directory + "/apart", segments: segments, options: options)
+        XCTAssertThrowsError(try apart.render([0], processor: UnchangedFrames()), "an unprepared folder is refused")
+        try apart.prepare(outputWidth: 160, outputHeight: 120)
+        let othersPiece = directory + "/apart/.segment-00001.fsrseg.4242.filmsr-tmp"
+        FileManager.default.createFile(atPath: othersPiece, contents: Data(repeating: 7, count: 100))
+        XCTAssertEqual(try apart.render([2], processor: UnchangedFrames()), 15)
+        XCTAssertEqual(try apart.render([0], processor: UnchangedFrames()), 20)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: othersPiece), "another task's piece in progress")
+        XCTAssertEqual(try apart.render([1], processor: UnchangedFrames()), 15)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: othersPiece), "its own killed piece is started again")
+        XCTAssertEqual(try apart.render([0, 1, 2], processor: UnchangedFrames()), 0, "nothing left to render")
+        try apart.join()
+        XCTAssertEqual(try videoChecksums(directory + "/apart.mkv"), try videoChecksums(directory + "/whole.mkv"))
+        let packets = { (path: String) in
+            try MediaTests.run("ffprobe", ["-v", "error", "-show_entries", "packet=stream_index,pts,duration,size", "-of", "csv", path])
+        }
+        XCTAssertEqual(try packets(directory + "/apart.mkv"), try packets(directory + "/whole.mkv"), "every packet of sound and picture")
+    }
+
     func testDecodingTimesRiseAndPrecedeEveryPresentation() {
         let presentation: [Int64] = [0, 133, 67, 33, 100, 167, 200, 233, 267, 367, 300, 333]
         let decoding = DecodingTimestamps.assign(presentation)

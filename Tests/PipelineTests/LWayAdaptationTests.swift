@@ -1,20 +1,12 @@
 import Engine
 import Foundation
 import Media
-import XCTest
 @testable import Pipeline
+import PipelineTestSupport
 import TestSupport
+import XCTest
 
 final class LWayAdaptationTests: XCTestCase {
-    static func reelFrames(_ indices: Set<Int>) throws -> [Tensor] {
-        let reader = try VideoFrameReader(path: Repository.sample("reel_old.mp4"))
-        var frames: [Tensor] = []
-        while let frame = try reader.next(), frame.index <= indices.max()! {
-            if indices.contains(frame.index) { frames.append(Tensor(frame.image)) }
-        }
-        return frames
-    }
-
     func testWeightMapFollowsItsDefinition() throws {
         var generator = SeededGenerator(seed: 2)
         let lr = Tensor(Shape(2, 3, 7, 10))  // odd height: the last row is repeated
@@ -51,7 +43,7 @@ final class LWayAdaptationTests: XCTestCase {
     }
 
     func testWeightMapIsHighOnEdgesOfARealFrame() throws {
-        let frame = try Self.reelFrames([30])[0]
+        let frame = try PipelineFixtures.reelFrames([30])[0]
         let map = HighFrequencyWeightMap.compute(frame)
         let values = map.values.sorted()
         XCTAssertEqual(values.last!, 1)
@@ -81,7 +73,7 @@ final class LWayAdaptationTests: XCTestCase {
     /// reel frames: the self-supervised loss on held-back patches falls, the branch and frozen
     /// weights do not move, and a seed repeats the run exactly.
     func testAdaptationLowersTheSelfSupervisedLossAndRepeats() throws {
-        let frames = try Self.reelFrames([0, 5, 10])
+        let frames = try PipelineFixtures.reelFrames([0, 5, 10])
         let lpips = try LPIPS.load(from: LPIPS.defaultWeightsPath)
         var options = AdaptationOptions()
         options.iterations = 8
@@ -92,7 +84,7 @@ final class LWayAdaptationTests: XCTestCase {
         options.heldOutShare = 0  // this test is about the training steps, not the stop rule
         func adapted() throws -> (weights: [[Float]], before: Double, after: Double, branch: [[Float]], frozen: [Float]) {
             let model = try SRModelSpec.named("compact-x4").load(from: ModelLocation.defaultDirectory)
-            let branch = ReconstructionBranch(configuration: ReconstructionBranchTests.tinyConfiguration(), seed: 3)
+            let branch = ReconstructionBranch(configuration: PipelineFixtures.tinyConfiguration(), seed: 3)
             let branchBefore = branch.parameters.map(\.value.values)
             let adapter = try LWayAdapter(model: model, branch: branch, lpips: lpips, options: options)
             var generator = SeededGenerator(seed: 99)
@@ -115,7 +107,7 @@ final class LWayAdaptationTests: XCTestCase {
     /// A learning rate far too high wrecks the model: the stop rule measures it on held-out
     /// frames, stops early and leaves the best weights measured in the model.
     func testStopRuleKeepsTheBestHeldOutWeights() throws {
-        let frames = try Self.reelFrames([0, 5, 10, 15]).map { AdaptationFrame($0) }
+        let frames = try PipelineFixtures.reelFrames([0, 5, 10, 15]).map { AdaptationFrame($0) }
         var options = AdaptationOptions()
         options.iterations = 12
         options.batchSize = 2
@@ -125,7 +117,7 @@ final class LWayAdaptationTests: XCTestCase {
         options.patience = 2
         let model = try SRModelSpec.named("compact-x4").load(from: ModelLocation.defaultDirectory)
         let pretrained = model.graph.parameters.map(\.value.values)
-        let branch = ReconstructionBranch(configuration: ReconstructionBranchTests.tinyConfiguration(), seed: 3)
+        let branch = ReconstructionBranch(configuration: PipelineFixtures.tinyConfiguration(), seed: 3)
         let adapter = try LWayAdapter(model: model, branch: branch, lpips: try LPIPS.load(from: LPIPS.defaultWeightsPath), options: options)
         let result = try adapter.adapt(frames: frames)
         let measured = result.steps.compactMap(\.validation)
@@ -163,12 +155,12 @@ final class LWayAdaptationTests: XCTestCase {
         options.heldOutShare = 0
         options.featureAlignmentWeight = 10
         let model = try SRModelSpec.named("compact-x4").load(from: ModelLocation.defaultDirectory)
-        let branch = ReconstructionBranch(configuration: ReconstructionBranchTests.tinyConfiguration(), seed: 3)
+        let branch = ReconstructionBranch(configuration: PipelineFixtures.tinyConfiguration(), seed: 3)
         XCTAssertThrowsError(try LWayAdapter(model: model, branch: branch, lpips: lpips, options: options)) { error in
             XCTAssertTrue("\(error)".hasPrefix("feature alignment needs the regulariser's weights"), "\(error)")
         }
         let adapter = try LWayAdapter(model: model, branch: branch, lpips: lpips, options: options, regulariser: regulariser)
-        let frames = try Self.reelFrames([20, 30, 40])
+        let frames = try PipelineFixtures.reelFrames([20, 30, 40])
         var generator = SeededGenerator(seed: 7)
         let heldBack = try PatchSampler(frames: frames.map { AdaptationFrame($0) }, patchSize: 40).batch(4, using: &generator).input
         let before = try regulariser.distances(try model.upscale(heldBack)).reduce(0, +)
@@ -180,7 +172,7 @@ final class LWayAdaptationTests: XCTestCase {
 
     func testMismatchedModelAndBranchAreRefused() throws {
         let model = try SRModelSpec.named("compact-x2").load(from: ModelLocation.defaultDirectory)
-        XCTAssertThrowsError(try LWayAdapter(model: model, branch: ReconstructionBranch(configuration: ReconstructionBranchTests.tinyConfiguration()),
+        XCTAssertThrowsError(try LWayAdapter(model: model, branch: ReconstructionBranch(configuration: PipelineFixtures.tinyConfiguration()),
                                              lpips: try LPIPS.load(from: LPIPS.defaultWeightsPath), options: AdaptationOptions())) { error in
             XCTAssertEqual("\(error)", "model compact-x2 upscales x2 but the reconstruction branch was trained for x4")
         }

@@ -1,6 +1,7 @@
 import Engine
-import XCTest
 @testable import Pipeline
+import PipelineTestSupport
+import XCTest
 
 /// The neighbour target (AdaptationTarget.neighbour): alignment of a patch in the next frame,
 /// flicker correction, and the patches paired with their targets.
@@ -8,7 +9,7 @@ final class NeighbourTargetTests: XCTestCase {
     /// A reel frame moved by (2, -1) pixels, 10 % darker and with fresh noise as strong as the
     /// reel's grain: the patch is found where it moved, and the gain undoes the darkening.
     func testAlignmentFindsAShiftedDarkerNoisyCopy() throws {
-        let frame = try LWayAdaptationTests.reelFrames([60])[0]
+        let frame = try PipelineFixtures.reelFrames([60])[0]
         let (height, width) = (frame.shape.height, frame.shape.width)
         let neighbour = Tensor(frame.shape)
         var generator = SeededGenerator(seed: 5)
@@ -30,7 +31,7 @@ final class NeighbourTargetTests: XCTestCase {
     /// On a real pair of consecutive reel frames (a camera pan), the aligned patch is closer to
     /// the input than the patch at the same place.
     func testAlignmentFollowsARealPan() throws {
-        let frames = try LWayAdaptationTests.reelFrames([60, 61])
+        let frames = try PipelineFixtures.reelFrames([60, 61])
         let (top, left, size) = (30, 50, 48)
         let alignment = NeighbourAlignment.find(patchOf: frames[0], top: top, left: left, size: size, in: frames[1])
         XCTAssertNotEqual([alignment.top, alignment.left], [top, left], "the camera moves in this shot")
@@ -46,7 +47,7 @@ final class NeighbourTargetTests: XCTestCase {
     /// With the neighbour target each input patch comes with a different, aligned target; with
     /// the LWay target the two are the same.
     func testSamplerPairsPatchesWithTheirTargets() throws {
-        let frames = try LWayAdaptationTests.reelFrames([60, 61])
+        let frames = try PipelineFixtures.reelFrames([60, 61])
         let pair = [AdaptationFrame(frames[0], neighbour: frames[1])]
         var generator = SeededGenerator(seed: 1)
         let same = try PatchSampler(frames: pair, patchSize: 40, target: .same).batch(3, using: &generator)

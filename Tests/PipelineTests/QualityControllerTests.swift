@@ -1,23 +1,18 @@
 import Engine
 import Foundation
-import XCTest
 @testable import Pipeline
+import PipelineTestSupport
+import XCTest
 
 /// The HR-aware controller: its indicator and extents, the gradient of the controlled
 /// reconstruction, pretraining with its head, and adaptation that needs it.
 final class QualityControllerTests: XCTestCase {
-    static func controllerConfiguration() -> ReconstructionConfiguration {
-        var configuration = ReconstructionBranchTests.tinyConfiguration()
-        configuration.controller = true
-        return configuration
-    }
-
     /// The indicator of a true HR (a clean reel frame) is larger than that of the enlarged LR
     /// itself (0) and of a blurred HR; the extent is 1 when the measured indicator reaches the
     /// predicted one, and grows (to its bound) as the candidate falls short of it.
     func testIndicatorAndExtents() throws {
         let lpips = try LPIPS.load(from: LPIPS.defaultWeightsPath)
-        let hr = try LWayAdaptationTests.reelFrames([40])[0].crop(top: 0, left: 0, height: 96, width: 128)
+        let hr = try PipelineFixtures.reelFrames([40])[0].crop(top: 0, left: 0, height: 96, width: 128)
         let lr = Resize.apply(.area, to: hr, height: 24, width: 32)
         let enlarged = Resize.apply(.bicubic, to: lr, height: 96, width: 128)
         let blurred = Resize.apply(.bilinear, to: Resize.apply(.area, to: hr, height: 48, width: 64), height: 96, width: 128)
@@ -32,7 +27,7 @@ final class QualityControllerTests: XCTestCase {
     /// d/d hr of sum(w * R_c(hr, e)) with fixed extents, through R and through the area shrink,
     /// against central differences.
     func testControlledReconstructionGradientMatchesFiniteDifferences() throws {
-        let branch = ReconstructionBranch(configuration: Self.controllerConfiguration(), seed: 4)
+        let branch = ReconstructionBranch(configuration: PipelineFixtures.controllerConfiguration(), seed: 4)
         var generator = SeededGenerator(seed: 8)
         let hr = Tensor(Shape(2, 3, 16, 16)), weights = Tensor(Shape(2, 3, 4, 4)), embedding = Tensor(Shape(2, 16, 1, 1))
         hr.fillUniform(0...1, using: &generator)
@@ -61,34 +56,6 @@ final class QualityControllerTests: XCTestCase {
         }
     }
 
-    /// Started from a trained branch, a controller run copies its E and R, trains the head
-    /// towards the true HR's indicator, and saves a branch that records the controller.
-    func testPretrainingWithTheControllerStartsFromAnotherBranch() throws {
-        let folder = NSTemporaryDirectory() + "controller-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let initial = ReconstructionBranch(configuration: ReconstructionBranchTests.tinyConfiguration(), seed: 11)
-        try initial.save(to: folder + "/initial.safetensors")
-        var options = ReconstructionPretrainingTests.tinyOptions(steps: 3)
-        options.configuration = Self.controllerConfiguration()
-        options.initialBranch = folder + "/initial.safetensors"
-        options.controllerWeight = 1
-        let start = try ReconstructionPretrainingTests.makeRun(options, folder: folder + "/run")
-        XCTAssertEqual(start.branch.reconstructor.parameters.map(\.value.values), initial.reconstructor.parameters.map(\.value.values))
-        let headBefore = start.branch.qualityHead!.parameters.map(\.value.values)
-        let trained = try start.run()
-        XCTAssertNotEqual(trained.qualityHead!.parameters.map(\.value.values), headBefore)
-        let saved = try ReconstructionBranch.load(from: folder + "/run/reconstruction.safetensors").branch
-        XCTAssertTrue(saved.configuration.controller)
-        XCTAssertEqual(saved.qualityHead!.parameters.map(\.value.values), trained.qualityHead!.parameters.map(\.value.values))
-
-        var other = options
-        other.configuration.width = 12
-        XCTAssertThrowsError(try ReconstructionPretrainingTests.makeRun(other, folder: folder + "/other")) { error in
-            XCTAssertTrue("\(error)".contains("initial.safetensors: a branch of another shape"), "\(error)")
-        }
-    }
-
     /// Branches saved before the controller existed read as having none, and adaptation with
     /// the controller refuses them; with a head it runs.
     func testAdaptationNeedsAControllerBranch() throws {
@@ -102,12 +69,12 @@ final class QualityControllerTests: XCTestCase {
         options.lrPatchSize = 32
         options.heldOutShare = 0
         let model = try SRModelSpec.named("compact-x4").load(from: ModelLocation.defaultDirectory)
-        XCTAssertThrowsError(try LWayAdapter(model: model, branch: ReconstructionBranch(configuration: ReconstructionBranchTests.tinyConfiguration()),
+        XCTAssertThrowsError(try LWayAdapter(model: model, branch: ReconstructionBranch(configuration: PipelineFixtures.tinyConfiguration()),
                                              lpips: lpips, options: options)) { error in
             XCTAssertTrue("\(error)".hasPrefix("the reconstruction branch has no controller head"), "\(error)")
         }
-        let adapter = try LWayAdapter(model: model, branch: ReconstructionBranch(configuration: Self.controllerConfiguration()), lpips: lpips, options: options)
-        let frames = try LWayAdaptationTests.reelFrames([0, 1]).map { AdaptationFrame($0) }
+        let adapter = try LWayAdapter(model: model, branch: ReconstructionBranch(configuration: PipelineFixtures.controllerConfiguration()), lpips: lpips, options: options)
+        let frames = try PipelineFixtures.reelFrames([0, 1]).map { AdaptationFrame($0) }
         let result = try adapter.adapt(frames: frames)
         XCTAssertEqual(result.steps.count, 2)
         XCTAssertTrue(result.steps.allSatisfy { $0.total.isFinite })

@@ -1,20 +1,11 @@
 import Engine
 import Foundation
-import XCTest
 @testable import Pipeline
+import PipelineTestSupport
+import TestSupport
+import XCTest
 
 final class ReconstructionBranchTests: XCTestCase {
-    /// A branch small enough for finite differences and quick training in tests.
-    static func tinyConfiguration(_ mapping: ReconstructionConfiguration.Mapping = .pixelUnshuffle) -> ReconstructionConfiguration {
-        var configuration = ReconstructionConfiguration()
-        configuration.width = 8
-        configuration.embeddingSize = 16
-        configuration.encoderBlocks = 1
-        configuration.reconstructorBlocks = 1
-        configuration.mapping = mapping
-        return configuration
-    }
-
     func testShapesForBothMappings() throws {
         for mapping in ReconstructionConfiguration.Mapping.allCases {
             var configuration = ReconstructionConfiguration()
@@ -34,7 +25,7 @@ final class ReconstructionBranchTests: XCTestCase {
     }
 
     func testTooSmallOrMisalignedInputsAreRefused() {
-        let branch = ReconstructionBranch(configuration: Self.tinyConfiguration())
+        let branch = ReconstructionBranch(configuration: PipelineFixtures.tinyConfiguration())
         XCTAssertThrowsError(try branch.embed(Tensor(Shape(1, 3, 16, 40)))) { error in
             XCTAssertTrue("\(error)".contains("at least 22x22"), "\(error)")
         }
@@ -43,25 +34,15 @@ final class ReconstructionBranchTests: XCTestCase {
         }
     }
 
-    func testUntrainedReconstructorStartsNearAPlainShrink() throws {
-        // The residual design: before training, R(HR, e) is the area shrink plus a small correction.
-        let branch = ReconstructionBranch()
-        let photos = try PhotoLibrary.load(split: .heldOut)
-        var generator = SeededGenerator(seed: 9)
-        let hr = photos.randomCrop(size: 128, using: &generator)
-        let estimate = try branch.reconstruct(hr: hr, embedding: try branch.embed(Resize.apply(.area, to: hr, height: 32, width: 32)))
-        XCTAssertGreaterThan(Metrics.psnr(estimate, Resize.apply(.area, to: hr, height: 32, width: 32)), 25)
-    }
-
     /// The wiring of E into R: the loss's gradient with respect to weights of E (reached only
     /// through R's styles, and its residual gate where it has one) and of R agrees with central
     /// differences.
     func testGradientFlowsThroughReconstructorIntoEncoder() throws {
-        var gated = Self.tinyConfiguration()
+        var gated = PipelineFixtures.tinyConfiguration()
         gated.residualGate = true
-        var banked = Self.tinyConfiguration()
+        var banked = PipelineFixtures.tinyConfiguration()
         banked.degradationBank = true
-        for configuration in ReconstructionConfiguration.Mapping.allCases.map({ Self.tinyConfiguration($0) }) + [gated, banked] {
+        for configuration in ReconstructionConfiguration.Mapping.allCases.map({ PipelineFixtures.tinyConfiguration($0) }) + [gated, banked] {
             let mapping = configuration.mapping
             let branch = ReconstructionBranch(configuration: configuration, seed: 5)
             // Away from their starting values, so that the gate's own slope and a blend of the
@@ -108,7 +89,7 @@ final class ReconstructionBranchTests: XCTestCase {
 
     func testSaveAndLoadGiveTheSameNetwork() throws {
         let folder = try temporaryFolder()
-        let branch = ReconstructionBranch(configuration: Self.tinyConfiguration(.bicubic), seed: 12)
+        let branch = ReconstructionBranch(configuration: PipelineFixtures.tinyConfiguration(.bicubic), seed: 12)
         let path = folder + "/branch.safetensors"
         try branch.save(to: path, metadata: ["note": "test"])
         let (loaded, metadata, _) = try ReconstructionBranch.load(from: path)
@@ -134,7 +115,7 @@ final class ReconstructionBranchTests: XCTestCase {
             XCTAssertTrue("\(error)".hasPrefix("\(other): not a reconstruction-branch checkpoint"), "\(error)")
         }
         // Same format, wrong sizes for its configuration.
-        let branch = ReconstructionBranch(configuration: Self.tinyConfiguration())
+        let branch = ReconstructionBranch(configuration: PipelineFixtures.tinyConfiguration())
         let damaged = folder + "/damaged.safetensors"
         var entries = branch.parameters.map(\.entry)
         entries[0] = Safetensors.Entry(name: entries[0].name, shape: [1], values: [0])
@@ -145,10 +126,4 @@ final class ReconstructionBranchTests: XCTestCase {
             XCTAssertTrue("\(error)".contains(entries[0].name), "\(error)")
         }
     }
-}
-
-func temporaryFolder() throws -> String {
-    let path = NSTemporaryDirectory() + "filmsr-test-" + UUID().uuidString
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
 }

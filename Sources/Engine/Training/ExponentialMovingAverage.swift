@@ -19,11 +19,6 @@ public final class ExponentialMovingAverage {
         }
     }
 
-    /// Averaged values of parameter `index`.
-    public func average(_ index: Int) -> Tensor { shadows[index] }
-
-    /// Writes the averages into the parameters.
-    public func copyAverages() {
-        for (parameter, shadow) in zip(parameters, shadows) { parameter.value.copy(from: shadow) }
-    }
+    /// The averaged weights, copied.
+    public var averages: WeightSet { WeightSet(owning: shadows.map { $0.copy() }) }
 }

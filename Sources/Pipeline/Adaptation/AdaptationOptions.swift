@@ -1,3 +1,5 @@
+import Engine
+
 /// The settings of LWay's self-supervised fine-tuning of an SR model on one scene (or group).
 public struct AdaptationOptions: Codable, Equatable, Sendable {
     public var iterations = 100
@@ -31,4 +33,21 @@ public struct AdaptationOptions: Codable, Equatable, Sendable {
     public var seed: UInt64 = 1
 
     public init() {}
+
+    /// Refuses, before any work, options that cannot run with these networks; changes nothing.
+    public func validate(model: SRModel, branch: ReconstructionBranch, regulariser: FeatureAlignmentRegulariser?) throws {
+        guard model.scale == branch.configuration.scale else {
+            throw PipelineError("model \(model.name) upscales x\(model.scale) but the reconstruction branch was trained for x\(branch.configuration.scale)")
+        }
+        guard lrPatchSize >= max(LPIPS.minimumSize, branch.minimumLRSize) + 1 else {
+            throw PipelineError("LR patches of \(lrPatchSize) pixels are too small: LPIPS and the degradation encoder need at least 32")
+        }
+        guard !controller || branch.qualityHead != nil else {
+            throw PipelineError("the reconstruction branch has no controller head: use one trained with train recon --controller")
+        }
+        guard featureAlignmentWeight == 0 || regulariser != nil else {
+            throw PipelineError("feature alignment needs the regulariser's weights (filmsr train far)")
+        }
+        _ = try tuned.choose(in: model.graph.parameters)
+    }
 }

@@ -8,7 +8,7 @@ struct HeldOutValidation {
 
     let input: Tensor
     let target: Tensor
-    private(set) var best: (loss: Double, iteration: Int, values: [Tensor])?
+    private(set) var best: (loss: Double, iteration: Int, weights: WeightSet)?
     private(set) var measurementsWithoutImprovement = 0
 
     /// The frames to hold out: `share` of them (at least one when there are two or more), spread
@@ -31,12 +31,12 @@ struct HeldOutValidation {
     /// (never for 0).
     func wouldStop(patience: Int) -> Bool { patience > 0 && measurementsWithoutImprovement >= patience }
 
-    /// Records the loss measured after `iteration` iterations with weights `values`.
-    mutating func record(loss: Double, iteration: Int, values: @autoclosure () -> [Tensor]) {
+    /// Records the loss measured after `iteration` iterations with `weights`.
+    mutating func record(loss: Double, iteration: Int, weights: @autoclosure () -> WeightSet) {
         if let best, loss >= best.loss {
             measurementsWithoutImprovement += 1
         } else {
-            best = (loss, iteration, values())
+            best = (loss, iteration, weights())
             measurementsWithoutImprovement = 0
         }
     }

@@ -41,8 +41,8 @@ public final class LWayAdapter {
         /// The iteration and held-out loss of the weights the stop rule would keep now.
         public var keptIteration: Int? { validation?.best?.iteration }
         public var keptValidation: Double? { validation?.best?.loss }
-        /// The values of those weights (see `withWeights`).
-        public var keptValues: [Tensor]? { validation?.best?.values }
+        /// Those weights (to render with `Graph.withWeights`).
+        public var keptWeights: WeightSet? { validation?.best?.weights }
 
         /// Whether the stop rule with this patience would end training now.
         public func stopRuleWouldStop(patience: Int) -> Bool { validation?.wouldStop(patience: patience) ?? false }
@@ -51,18 +51,7 @@ public final class LWayAdapter {
     /// `regulariser`: needed when `options.featureAlignmentWeight` > 0.
     public init(model: SRModel, branch: ReconstructionBranch, lpips: LPIPS, options: AdaptationOptions,
                 regulariser: FeatureAlignmentRegulariser? = nil) throws {
-        guard model.scale == branch.configuration.scale else {
-            throw PipelineError("model \(model.name) upscales x\(model.scale) but the reconstruction branch was trained for x\(branch.configuration.scale)")
-        }
-        guard options.lrPatchSize >= max(LPIPS.minimumSize, branch.minimumLRSize) + 1 else {
-            throw PipelineError("LR patches of \(options.lrPatchSize) pixels are too small: LPIPS and the degradation encoder need at least 32")
-        }
-        guard !options.controller || branch.qualityHead != nil else {
-            throw PipelineError("the reconstruction branch has no controller head: use one trained with pretrain-recon --controller")
-        }
-        guard options.featureAlignmentWeight == 0 || regulariser != nil else {
-            throw PipelineError("feature alignment needs the regulariser's weights (filmsr pretrain-far)")
-        }
+        try options.validate(model: model, branch: branch, regulariser: regulariser)
         self.model = model
         self.regulariser = regulariser
         self.branch = branch
@@ -77,7 +66,8 @@ public final class LWayAdapter {
     /// Fine-tunes on random patches of `frames` (LR, one scene or group), then leaves in the
     /// model the weights to render: the best the stop rule measured, or the last (or their
     /// moving average) without held-out frames. `observe` is called after every iteration; it may
-    /// render with `withRenderedWeights` or `withWeights` (the training state is left as it was).
+    /// render with `withRenderedWeights` or the model graph's `withWeights` (the training state is
+    /// left as it was).
     public func adapt(frames: [AdaptationFrame], progress: (Int, Double) -> Void = { _, _ in },
                       observe: (Observation) throws -> Void = { _ in }) throws -> Result {
         let (training, heldOut) = HeldOutValidation.split(frames, share: options.heldOutShare)
@@ -87,7 +77,7 @@ public final class LWayAdapter {
         var result = Result(steps: [])
         if let held = validation {
             let loss = try total(loss(held.input, target: held.target))
-            validation?.record(loss: loss, iteration: 0, values: self.renderedWeights())
+            validation?.record(loss: loss, iteration: 0, weights: self.renderedWeights())
             result.pretrainedValidation = loss
         }
         var generator = SeededGenerator(seed: options.seed)
@@ -98,7 +88,7 @@ public final class LWayAdapter {
                             total: total((l1, perceptual)) + Double(options.featureAlignmentWeight) * alignment)
             if let held = validation, (iteration + 1) % options.validationInterval == 0 || iteration + 1 == options.iterations {
                 let loss = try withRenderedWeights { try total(self.loss(held.input, target: held.target)) }
-                validation?.record(loss: loss, iteration: iteration + 1, values: self.renderedWeights())
+                validation?.record(loss: loss, iteration: iteration + 1, weights: self.renderedWeights())
                 done.validation = loss
             }
             result.steps.append(done)
@@ -107,37 +97,24 @@ public final class LWayAdapter {
             if validation?.wouldStop(patience: options.patience) == true { break }
         }
         if let best = validation?.best {
-            for (parameter, value) in zip(model.graph.parameters, best.values) { parameter.value.copy(from: value) }
+            model.graph.load(best.weights)
             result.keptIteration = best.iteration
             result.keptValidation = best.loss
-        } else {
-            average?.copyAverages()
+        } else if let average {
+            model.graph.load(average.averages)
         }
         return result
     }
 
     private func total(_ loss: (l1: Double, lpips: Double)) -> Double { loss.l1 + Double(options.lpipsWeight) * loss.lpips }
 
-    /// The values rendering would use now: the moving averages, or the weights themselves.
-    public func renderedWeights() -> [Tensor] {
-        model.graph.parameters.indices.map { average?.average($0).copy() ?? model.graph.parameters[$0].value.copy() }
-    }
+    /// The weights rendering would use now: the moving averages, or the weights themselves.
+    public func renderedWeights() -> WeightSet { average?.averages ?? model.graph.snapshot() }
 
-    /// Runs `body` with the rendered values in the model, then puts the trained ones back.
+    /// Runs `body` with the rendered weights in the model, then puts the trained ones back.
     public func withRenderedWeights<T>(_ body: () throws -> T) rethrows -> T {
         guard let average else { return try body() }
-        let trained = model.graph.parameters.map { $0.value.copy() }
-        average.copyAverages()
-        defer { for (parameter, value) in zip(model.graph.parameters, trained) { parameter.value.copy(from: value) } }
-        return try body()
-    }
-
-    /// Runs `body` with `values` (one per parameter) in the model, then puts the trained ones back.
-    public func withWeights<T>(_ values: [Tensor], _ body: () throws -> T) rethrows -> T {
-        let trained = model.graph.parameters.map { $0.value.copy() }
-        for (parameter, value) in zip(model.graph.parameters, values) { parameter.value.copy(from: value) }
-        defer { for (parameter, value) in zip(model.graph.parameters, trained) { parameter.value.copy(from: value) } }
-        return try body()
+        return try model.graph.withWeights(average.averages, body)
     }
 
     /// The self-supervised loss of the current weights on `lr` against `target` (default: LR

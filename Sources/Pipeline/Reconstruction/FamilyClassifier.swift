@@ -5,17 +5,13 @@ import Engine
 /// during pretraining (the labels come free from the synthesis), it pushes E to put the
 /// families apart, which the reconstruction loss alone does only weakly. Being linear, what it
 /// separates must be separated by the embedding itself, which is what adaptation uses.
-enum FamilyClassifier {
-    static let families = DegradationFamily.allCases
+package enum FamilyClassifier {
+    package static let families = DegradationFamily.allCases
 
     static func buildHead(_ configuration: ReconstructionConfiguration, seed: UInt64) -> Graph {
         var builder = NetworkBuilder(prefix: "family", seed: seed)
         let embedding = builder.input("embedding")
         let logits = builder.convolution(embedding, "logits", from: configuration.embeddingSize, to: families.count, kernel: 1, initialScale: 0.1)
         return builder.finish(outputs: [logits])
-    }
-
-    static func labels(_ records: [DegradationRecord]) -> [Int] {
-        records.map { families.firstIndex(of: $0.family)! }
     }
 }

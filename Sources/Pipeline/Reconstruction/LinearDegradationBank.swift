@@ -9,20 +9,20 @@ import Foundation
 /// start from gets right only for an unblurred area shrink; a blend of the bank reaches the
 /// blurs and resamplers in between, and R's convolutions are left the non-linear rest
 /// (noise, JPEG, codecs), no longer a blur they would have to rebuild from pixels.
-struct LinearDegradationBank {
+package struct LinearDegradationBank {
     static let methods: [Resize.Method] = [.area, .bilinear, .bicubic]
     /// Beyond the blur family's 3: the LR of codec generations and of the second-order
-    /// pipeline is best matched (evaluate-recon's "bank oracle") by blurs of sigma 6 to 10.
+    /// pipeline is best matched (evaluate recon's "bank oracle") by blurs of sigma 6 to 10.
     static let sigmas: [Double] = [0, 0.5, 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]
 
     /// "area", "bicubic blur 2.5", ... in the order of `filters`.
-    static var operatorNames: [String] {
+    package static var operatorNames: [String] {
         methods.flatMap { method in sigmas.map { sigma in sigma == 0 ? "\(method)" : "\(method) blur " + String(format: "%g", sigma) } }
     }
 
     let scale: Int
     /// One 1-D filter per (method, sigma), method-major; applied along both axes.
-    let filters: [[Float]]
+    package let filters: [[Float]]
     /// Where filter tap 0 sits relative to an output pixel's first HR pixel (scale * i).
     let origin: Int
 
@@ -33,7 +33,7 @@ struct LinearDegradationBank {
     /// R lagged the best single operator of the bank on codec and second-order pictures.
     static let logitScale: Float = 10
 
-    init(scale: Int) {
+    package init(scale: Int) {
         self.scale = scale
         let responses = Self.methods.flatMap { method in
             let shrink = Self.shrinkTaps(method, scale: scale)
@@ -44,7 +44,7 @@ struct LinearDegradationBank {
         filters = responses.map { taps in (first...last).map { Float(taps[$0] ?? 0) } }
     }
 
-    var layer: StridedFilterBank { StridedFilterBank(filters: filters, origin: origin, stride: scale) }
+    package var layer: StridedFilterBank { StridedFilterBank(filters: filters, origin: origin, stride: scale) }
 
     /// Resize's weights for one output pixel well inside the picture, by HR offset from
     /// scale * i, read off its response to single bright pixels.
@@ -64,7 +64,7 @@ struct LinearDegradationBank {
     /// kernel is the outer product of this one with itself).
     static func gaussian(sigma: Double) -> [Int: Double] {
         guard sigma > 0 else { return [0: 1] }
-        let radius = BlurKernel.gaussianSize(sigma: sigma) / 2
+        let radius = GaussianSupport.side(sigma: sigma) / 2
         let values = (-radius...radius).map { exp(-Double($0 * $0) / (2 * sigma * sigma)) }
         let total = values.reduce(0, +)
         return Dictionary(uniqueKeysWithValues: zip(-radius...radius, values.map { $0 / total }))

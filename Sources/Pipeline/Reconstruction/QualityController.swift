@@ -13,7 +13,7 @@ import Engine
 /// A y as far from the enlarged LR as a true HR gets c = 1, R as trained. An SR output still
 /// close to the enlarged LR gets c > 1: R degrades it more than the film degraded the LR, so
 /// the self-supervised loss stops rewarding a degraded output (the contradiction the paper
-/// measured, and `evaluate-recon` measures for our branch) and asks S for more restoration.
+/// measured, and `evaluate recon` measures for our branch) and asks S for more restoration.
 ///
 /// The paper scales the embedding given to R. Ours is scaled after R, where it has a meaning:
 /// R's styles are demodulated, so a scaled embedding is something R never saw in training,
@@ -48,7 +48,7 @@ public enum QualityController {
     }
 
     /// R_c = area(hr) + c (estimate - area(hr)), per item.
-    static func apply(_ extents: [Float], estimate: Tensor, hr: Tensor) -> Tensor {
+    package static func apply(_ extents: [Float], estimate: Tensor, hr: Tensor) -> Tensor {
         let shrunk = Resize.apply(.area, to: hr, height: estimate.shape.height, width: estimate.shape.width)
         let result = Tensor(estimate.shape), size = estimate.shape.itemSize
         for (item, c) in extents.enumerated() {
@@ -60,7 +60,7 @@ public enum QualityController {
     }
 
     /// The gradient of R_c with respect to R's output: c times the incoming one, per item.
-    static func estimateGradient(_ gradient: Tensor, extents: [Float]) -> Tensor {
+    package static func estimateGradient(_ gradient: Tensor, extents: [Float]) -> Tensor {
         let result = gradient.copy(), size = gradient.shape.itemSize
         for (item, c) in extents.enumerated() {
             let g = result.buffer.baseAddress! + item * size

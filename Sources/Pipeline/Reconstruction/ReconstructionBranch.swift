@@ -19,19 +19,19 @@ public final class ReconstructionBranch {
 
     static let format = "filmsr-reconstruction-branch/1"
 
-    /// The branch trained by scripts/pretrain-recon.sh and committed with the code:
+    /// The branch trained by scripts/train-recon.sh and committed with the code:
     /// $FILMSR_RECONSTRUCTION, else weights/reconstruction-x4.safetensors (see AssetLocation).
     public static var defaultPath: String {
         AssetLocation.find("weights/reconstruction-x4.safetensors", environmentVariable: "FILMSR_RECONSTRUCTION")
     }
 
-    /// The branch with the HR-aware controller, by scripts/pretrain-recon-controller.sh:
+    /// The branch with the HR-aware controller, by scripts/train-recon-controller.sh:
     /// $FILMSR_RECONSTRUCTION_CONTROLLER, else weights/reconstruction-x4-controller.safetensors.
     public static var defaultControllerPath: String {
         AssetLocation.find("weights/reconstruction-x4-controller.safetensors", environmentVariable: "FILMSR_RECONSTRUCTION_CONTROLLER")
     }
 
-    /// The branch with the degradation bank (issue 4), by scripts/pretrain-recon-bank.sh:
+    /// The branch with the degradation bank (issue 4), by scripts/train-recon-bank.sh:
     /// $FILMSR_RECONSTRUCTION_BANK, else weights/reconstruction-x4-bank.safetensors.
     public static var defaultBankPath: String {
         AssetLocation.find("weights/reconstruction-x4-bank.safetensors", environmentVariable: "FILMSR_RECONSTRUCTION_BANK")
@@ -96,7 +96,7 @@ public final class ReconstructionBranch {
         let (entries, metadata) = try Safetensors.read(path)
         guard metadata["format"] == format, let json = metadata["configuration"],
               let configuration = try? JSONDecoder().decode(ReconstructionConfiguration.self, from: Data(json.utf8)) else {
-            throw PipelineError("\(path): not a reconstruction-branch checkpoint (it was not written by filmsr pretrain-recon)")
+            throw PipelineError("\(path): not a reconstruction-branch checkpoint (it was not written by filmsr train recon)")
         }
         let branch = ReconstructionBranch(configuration: configuration)
         try Checkpoint.assign(entries, readFrom: path, to: branch.parameters)
@@ -106,14 +106,5 @@ public final class ReconstructionBranch {
     /// Freezes (or unfreezes) every weight of E and R.
     public func setTrainable(_ trainable: Bool) {
         for parameter in parameters { parameter.isTrainable = trainable }
-    }
-}
-
-extension JSONEncoder {
-    /// Stable output: the same value always gives the same bytes.
-    static var sorted: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
     }
 }

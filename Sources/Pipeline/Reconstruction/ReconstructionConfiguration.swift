@@ -41,7 +41,7 @@ public struct ReconstructionConfiguration: Codable, Equatable, Sendable {
     public init() {}
 
     /// The same network body (E and R's trunk), whatever optional heads and gate either has.
-    func hasTheSameBody(as other: ReconstructionConfiguration) -> Bool {
+    package func hasTheSameBody(as other: ReconstructionConfiguration) -> Bool {
         var other = other
         other.controller = controller
         other.familyClassifier = familyClassifier

@@ -91,7 +91,7 @@ public final class FeatureAlignmentRegulariser {
         precondition(rows <= columns, "at most \(columns) orthonormal rows of length \(columns)")
         var vectors: [[Double]] = []
         while vectors.count < rows {
-            var vector = (0..<columns).map { _ in Noise.normal(&generator) }
+            var vector = (0..<columns).map { _ in generator.nextNormal() }
             for other in vectors {
                 let dot = zip(vector, other).reduce(0) { $0 + $1.0 * $1.1 }
                 for k in 0..<columns { vector[k] -= dot * other[k] }
@@ -120,7 +120,7 @@ public final class FeatureAlignmentRegulariser {
     /// Folds the standardisation of F's statistics into its projection: weight W / spread,
     /// bias -W (mean / spread), the mean and spread taken over `patches` of clean photographs,
     /// W the random orthonormal rows the projection holds now.
-    func calibrate(on patches: Tensor) throws {
+    package func calibrate(on patches: Tensor) throws {
         try check(patches.shape)
         reference.outputBlobs = [referenceStatisticsBlob]
         defer { reference.outputBlobs = [referenceOutputBlob] }
@@ -178,7 +178,7 @@ public final class FeatureAlignmentRegulariser {
 
     /// One training batch of clean patches: the alignment loss, with G's gradients (zeroed
     /// first) left in its parameters for the optimiser. F is only run forward.
-    func trainingLoss(_ patches: Tensor) throws -> Double {
+    package func trainingLoss(_ patches: Tensor) throws -> Double {
         try check(patches.shape)
         let target = try reference.forward([patches])[0], prediction = try encoder.forward([patches], training: true)[0]
         let difference = Loss.mse(prediction, target)
@@ -198,20 +198,20 @@ public final class FeatureAlignmentRegulariser {
     }
 
     /// A regulariser saved by `save` (weights/far-alexnet.safetensors, made by
-    /// `filmsr pretrain-far`), with F read from the LPIPS weights at `lpips`. Everything frozen:
+    /// `filmsr train far`), with F read from the LPIPS weights at `lpips`. Everything frozen:
     /// ready for `loss`.
     public static func load(from path: String, lpips: String = LPIPS.defaultWeightsPath) throws -> FeatureAlignmentRegulariser {
         try read(from: path, lpips: lpips).regulariser
     }
 
     /// `load`, plus the file's metadata and every entry (a checkpoint's optimiser state).
-    static func read(from path: String, lpips: String) throws -> (regulariser: FeatureAlignmentRegulariser, metadata: [String: String], entries: [Safetensors.Entry]) {
+    package static func read(from path: String, lpips: String) throws -> (regulariser: FeatureAlignmentRegulariser, metadata: [String: String], entries: [Safetensors.Entry]) {
         guard FileManager.default.fileExists(atPath: path) else {
             throw PipelineError("\(path): no such feature-alignment regulariser")
         }
         let (entries, metadata) = try Safetensors.read(path)
         guard metadata["format"] == format else {
-            throw PipelineError("\(path): not a feature-alignment regulariser (it was not written by filmsr pretrain-far)")
+            throw PipelineError("\(path): not a feature-alignment regulariser (it was not written by filmsr train far)")
         }
         let regulariser = try FeatureAlignmentRegulariser(lpips: lpips, seed: 0)
         try Checkpoint.assign(entries, readFrom: path, to: regulariser.ownParameters)

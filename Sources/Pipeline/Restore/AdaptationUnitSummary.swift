@@ -23,7 +23,7 @@ public struct AdaptationUnitSummary: Codable, Equatable, Sendable {
     /// checkpoint it kept, or the pretrained ones.
     public var acceptance: AcceptanceDecision?
 
-    static func read(_ path: String) throws -> AdaptationUnitSummary? {
+    package static func read(_ path: String) throws -> AdaptationUnitSummary? {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
         do {
             return try JSONDecoder().decode(AdaptationUnitSummary.self, from: data)

@@ -4,7 +4,7 @@ import Media
 /// Upscales every frame with the weights adapted for its scene: the right set is loaded when
 /// the film crosses into a scene of another adaptation unit. For an output scale below the
 /// model's, the result is shrunk by area averaging (the x4 network's detail, then a clean 2x).
-final class AdaptedSuperResolutionProcessor: FrameProcessor {
+package final class AdaptedSuperResolutionProcessor: FrameProcessor {
     /// The weights the model can hold: as loaded before any adaptation, or a unit's adapted set.
     enum Weights: Equatable {
         case pretrained
@@ -14,12 +14,12 @@ final class AdaptedSuperResolutionProcessor: FrameProcessor {
     let unitOfFrame: (Int) -> Int
     private let upscaler: TiledUpscaler
     private let outputScale: Int
-    private let pretrained: [Tensor]
+    private let pretrained: WeightSet
     private let weightsFile: (Int) -> String
     private var loaded: Weights?
 
-    /// `pretrained`: copies of the model's parameter values before adaptation.
-    init(upscaler: TiledUpscaler, outputScale: Int, pretrained: [Tensor], unitOfFrame: @escaping (Int) -> Int,
+    /// `pretrained`: the model's weights before adaptation.
+    init(upscaler: TiledUpscaler, outputScale: Int, pretrained: WeightSet, unitOfFrame: @escaping (Int) -> Int,
          weightsFile: @escaping (Int) -> String) {
         self.upscaler = upscaler
         self.outputScale = outputScale
@@ -28,23 +28,23 @@ final class AdaptedSuperResolutionProcessor: FrameProcessor {
         self.weightsFile = weightsFile
     }
 
-    func outputSize(width: Int, height: Int) -> (width: Int, height: Int) {
+    package func outputSize(width: Int, height: Int) -> (width: Int, height: Int) {
         (width * outputScale, height * outputScale)
     }
 
-    func process(_ frame: DecodedFrame) throws -> RGBImage {
+    package func process(_ frame: DecodedFrame) throws -> RGBImage {
         try upscale(frame.image, with: .adapted(unit: unitOfFrame(frame.index)))
     }
 
     /// `image` upscaled as rendering does it, with the chosen weights (loaded only when they change).
     func upscale(_ image: RGBImage, with weights: Weights) throws -> RGBImage {
         if weights != loaded {
-            let parameters = upscaler.model.graph.parameters
+            let graph = upscaler.model.graph
             switch weights {
             case .pretrained:
-                for (parameter, value) in zip(parameters, pretrained) { parameter.value.copy(from: value) }
+                graph.load(pretrained)
             case .adapted(let unit):
-                try Checkpoint.load(weightsFile(unit), into: parameters)
+                try Checkpoint.load(weightsFile(unit), into: graph.parameters)
             }
             loaded = weights
         }

@@ -11,7 +11,7 @@ import Media
 /// segments with the sound. The output file appears only when complete.
 public enum RestoreJob {
     /// Where the job's inputs other than the film come from.
-    public struct Resources: Sendable {
+    public struct Resources: Codable, Equatable, Sendable {
         public var modelsDirectory = ModelLocation.defaultDirectory
         /// Default: the committed branch, the one with the controller when the options use it.
         public var reconstructionBranch: String?
@@ -26,6 +26,17 @@ public enum RestoreJob {
         public func branchPath(controller: Bool) -> String {
             reconstructionBranch ?? (controller ? ReconstructionBranch.defaultControllerPath : ReconstructionBranch.defaultPath)
         }
+
+        /// The same with every path absolute, for worker processes started elsewhere.
+        func absolute(workFolder: String) -> Resources {
+            var resources = self
+            resources.modelsDirectory = RestoreJob.absolute(modelsDirectory)
+            resources.reconstructionBranch = reconstructionBranch.map(RestoreJob.absolute)
+            resources.lpipsWeights = RestoreJob.absolute(lpipsWeights)
+            resources.featureAlignmentWeights = RestoreJob.absolute(featureAlignmentWeights)
+            resources.workFolder = RestoreJob.absolute(workFolder)
+            return resources
+        }
     }
 
     public struct Summary: Sendable {
@@ -39,102 +50,130 @@ public enum RestoreJob {
         public var dumpedFrames: [Int]
     }
 
+    /// Runs every stage in this process: plan, adapt each unit, render, join. A cluster runs
+    /// the same stages as separate processes (`plan`, then `RestoreWorker`), with the same result.
     /// `dump`: frames whose LR, baseline, adapted and weight-map pictures go to the work
     /// folder's dump/ (inspection only: not part of the job, which resumes with any).
     @discardableResult
     public static func run(input: String, output: String, options: RestoreOptions, resources: Resources = Resources(),
                            dump: [FrameSelector] = [], report: (String) -> Void = { _ in }) throws -> Summary {
-        // Everything that can be refused is refused before minutes of work.
+        let folder = RestoreWorkFolder(resources.workFolder ?? output + ".work")
+        let planned = try plan(input: input, output: output, options: options, resources: resources, report: report)
+        let jobLock = planned.lock
+        let networks = planned.networks
+        try RestoreFrameDump.check(dump, scenes: planned.scenes, input: input)
+        var adaptationSeconds: [Double?] = []
+        for unit in planned.units {
+            adaptationSeconds.append(try adaptIfNeeded(unit, planned.plan, scenes: planned.scenes, networks: networks, folder: folder, report: report))
+        }
+        let processor = renderer(planned.plan, scenes: planned.scenes, units: planned.units, networks: networks, folder: folder)
+        var dumpedFrames: [Int] = []
+        if !dump.isEmpty {
+            dumpedFrames = try RestoreFrameDump.write(input, frames: dump, folder: folder, processor: processor,
+                                                      outputScale: planned.plan.outputScale)
+            report("frames \(dumpedFrames.map(String.init).joined(separator: ", ")) dumped into \(folder.dumpFolder)")
+        }
+        var page = RestoreReport(input: input, output: output, options: options, scenes: planned.scenes, units: planned.units, folder: folder)
+        // Written before rendering too, so that a restorer can look while a long film renders.
+        try page.write()
+        let renderStarted = Date()
+        try render(planned.plan, segments: Array(planned.plan.segments.indices), processor: processor, folder: folder, report: report)
+        try join(planned.plan, folder: folder)
+        page.renderSeconds = Date().timeIntervalSince(renderStarted)
+        page.generated = Date()
+        try page.write()
+        withExtendedLifetime(jobLock) {}
+        return Summary(scenes: planned.scenes, units: planned.units, adaptationSeconds: adaptationSeconds,
+                       renderSeconds: page.renderSeconds!, workFolder: folder, dumpedFrames: dumpedFrames)
+    }
+
+    /// The plan stage and what it leaves loaded for the stages after it in the same process.
+    package struct Planned {
+        package var plan: RestorePlan
+        package var scenes: [Scene]
+        package var units: [AdaptationUnit]
+        package var networks: AdaptationNetworks
+        /// The whole job's lock, held as long as this value lives.
+        package var lock: WorkLock
+    }
+
+    /// Checks everything that can be refused before minutes of work, takes the work folder (one
+    /// job at a time), and runs the stages every unit depends on: scenes, sampled frames, units,
+    /// the render folder. Writes plan.json, from which a worker process runs any other stage.
+    package static func plan(input: String, output: String, options: RestoreOptions, resources: Resources,
+                             report: (String) -> Void) throws -> Planned {
         let destination = try OutputPath(output, inputs: [input])
         guard FileManager.default.fileExists(atPath: input) else { throw MediaError(input, "no such file") }
-        let model = try SRModelSpec.named(options.model).load(from: resources.modelsDirectory)
-        let outputScale = options.outputScale ?? model.scale
-        guard [2, 4].contains(outputScale), outputScale <= model.scale else {
-            throw PipelineError("output scale \(outputScale) is impossible with \(options.model) (x\(model.scale)): choose 2 or 4, at most the model's")
+        let networks = try AdaptationNetworks(options: options, resources: resources)
+        let outputScale = options.outputScale ?? networks.model.scale
+        guard [2, 4].contains(outputScale), outputScale <= networks.model.scale else {
+            throw PipelineError("output scale \(outputScale) is impossible with \(options.model) (x\(networks.model.scale)): choose 2 or 4, at most the model's")
         }
         guard options.framesPerScene >= 1 else { throw PipelineError("frames per scene must be at least 1") }
         try options.scenes.validate()
         try options.acceptance.validate()
-        let branch = try ReconstructionBranch.load(from: resources.branchPath(controller: options.adaptation.controller)).branch
-        let lpips = try LPIPS.load(from: resources.lpipsWeights)
-        let regulariser = options.adaptation.featureAlignmentWeight > 0
-            ? try FeatureAlignmentRegulariser.load(from: resources.featureAlignmentWeights, lpips: resources.lpipsWeights) : nil
-        // Checks the pairing of model and branch, and the adaptation options, now.
-        _ = try LWayAdapter(model: model, branch: branch, lpips: lpips, options: options.adaptation, regulariser: regulariser)
 
         let folder = RestoreWorkFolder(resources.workFolder ?? output + ".work")
         try folder.prepare()
+        let lock = try WorkLock(folder.jobLock, .exclusive, what: "work folder \(folder.path)")
         try claim(folder, for: RestoreJobRecord(input: input, options: options))
         let scenes = try detectScenes(input, options: options, folder: folder, report: report)
-        try RestoreFrameDump.check(dump, scenes: scenes, input: input)
-        let units = try formUnits(input, scenes: scenes, options: options, branch: branch, folder: folder, report: report)
+        let units = try formUnits(input, scenes: scenes, options: options, branch: networks.branch, folder: folder, report: report)
+        let plan = try RestorePlan(input: absolute(input), output: absolute(destination.path), options: options,
+                                   resources: resources.absolute(workFolder: folder.path), outputScale: outputScale,
+                                   scenes: scenes, units: units, segmentFrames: segmentFrames)
+        try SegmentedRender(plan, folder: folder).prepare(outputWidth: plan.outputWidth, outputHeight: plan.outputHeight)
+        try plan.write(to: folder.plan)
+        return Planned(plan: plan, scenes: scenes, units: units, networks: networks, lock: lock)
+    }
 
-        let baseWeights = model.graph.snapshot()
-        var adaptationSeconds: [Double?] = []
-        for unit in units {
-            guard !FileManager.default.fileExists(atPath: folder.weights(unit: unit.index)) else {
-                adaptationSeconds.append(nil)
-                continue
-            }
-            let summary = try adapt(unit, of: units.count, scenes: scenes, model: model, branch: branch, lpips: lpips,
-                                    regulariser: regulariser, options: options, pretrained: baseWeights, folder: folder)
-            adaptationSeconds.append(summary.seconds)
-            let sceneNumbers = unit.scenes.map { String($0 + 1) }.joined(separator: ",")
-            report("unit \(unit.index + 1)/\(units.count) (scenes \(sceneNumbers)) adapted in " + String(format: "%.1f s", summary.seconds)
-                   + (summary.acceptance.map { "; renders \($0.reason)" } ?? ""))
-        }
+    /// Adapts `unit` unless an earlier run did; returns the seconds it took (nil: done before).
+    package static func adaptIfNeeded(_ unit: AdaptationUnit, _ plan: RestorePlan, scenes: [Scene], networks: AdaptationNetworks,
+                                      folder: RestoreWorkFolder, report: (String) -> Void) throws -> Double? {
+        guard !FileManager.default.fileExists(atPath: folder.weights(unit: unit.index)) else { return nil }
+        let summary = try adapt(unit, of: plan.units, scenes: scenes, networks: networks, options: plan.options, folder: folder)
+        let sceneNumbers = unit.scenes.map { String($0 + 1) }.joined(separator: ",")
+        report("unit \(unit.index + 1)/\(plan.units) (scenes \(sceneNumbers)) adapted in " + String(format: "%.1f s", summary.seconds)
+               + (summary.acceptance.map { "; renders \($0.reason)" } ?? ""))
+        return summary.seconds
+    }
 
-        // Unit of every frame; frames past the detected end (a stream that grew) keep the last scene's.
-        var unitOfFrame = [Int](repeating: 0, count: scenes.last!.lastFrame + 1)
-        for unit in units {
-            for scene in unit.scenes { for frame in scenes[scene].firstFrame...scenes[scene].lastFrame { unitOfFrame[frame] = unit.index } }
-        }
-        let upscaler = TiledUpscaler(model: model, tileSize: options.tileSize, overlap: UpscaleJob.defaultOverlap(options.model))
-        let processor = AdaptedSuperResolutionProcessor(
-            upscaler: upscaler, outputScale: outputScale, pretrained: baseWeights,
+    /// Renders with each frame's unit weights (the pretrained ones where the gate kept them).
+    package static func renderer(_ plan: RestorePlan, scenes: [Scene], units: [AdaptationUnit], networks: AdaptationNetworks,
+                                 folder: RestoreWorkFolder) -> AdaptedSuperResolutionProcessor {
+        let unitOfFrame = plan.unitOfFrame(scenes: scenes, units: units)
+        let upscaler = TiledUpscaler(model: networks.model, tileSize: plan.options.tileSize, overlap: UpscaleJob.defaultOverlap(plan.options.model))
+        return AdaptedSuperResolutionProcessor(
+            upscaler: upscaler, outputScale: plan.outputScale, pretrained: networks.pretrained,
             unitOfFrame: { unitOfFrame[min($0, unitOfFrame.count - 1)] },
             weightsFile: { folder.weights(unit: $0) })
-        var dumpedFrames: [Int] = []
-        if !dump.isEmpty {
-            dumpedFrames = try RestoreFrameDump.write(input, frames: dump, folder: folder, processor: processor, outputScale: outputScale)
-            report("frames \(dumpedFrames.map(String.init).joined(separator: ", ")) dumped into \(folder.dumpFolder)")
-        }
-        var page = RestoreReport(input: input, output: output, options: options, scenes: scenes, units: units, folder: folder)
-        // Written before rendering too, so that a restorer can look while a long film renders.
-        try page.write()
-        let renderStarted = Date()
-        try render(input, to: destination.path, scenes: scenes, processor: processor, options: resources.transcode,
-                   folder: folder, report: report)
-        let renderSeconds = Date().timeIntervalSince(renderStarted)
-        page.renderSeconds = renderSeconds
-        page.generated = Date()
-        try page.write()
-        return Summary(scenes: scenes, units: units, adaptationSeconds: adaptationSeconds,
-                       renderSeconds: renderSeconds, workFolder: folder, dumpedFrames: dumpedFrames)
     }
 
     /// Most frames a render segment holds: what an interruption can cost (a few minutes of rendering).
     static let segmentFrames = 500
 
-    /// Renders the segments an earlier run did not finish (a scene, or a part of a long one,
-    /// each), then joins them into the film; the segments go once the film is in place.
-    private static func render(_ input: String, to output: String, scenes: [Scene], processor: AdaptedSuperResolutionProcessor,
-                               options: TranscodeOptions, folder: RestoreWorkFolder, report: (String) -> Void) throws {
-        let segments = scenes.flatMap { scene in
-            stride(from: scene.firstFrame, through: scene.lastFrame, by: segmentFrames).map { $0..<min($0 + segmentFrames, scene.lastFrame + 1) }
-        }
-        let render = try SegmentedRender(input: input, output: output, folder: folder.renderFolder, segments: segments, options: options)
-        let finished = render.finishedSegments.count
+    /// Renders the given segments that an earlier run did not finish.
+    package static func render(_ plan: RestorePlan, segments: [Int], processor: AdaptedSuperResolutionProcessor,
+                               folder: RestoreWorkFolder, report: (String) -> Void) throws {
+        let render = try SegmentedRender(plan, folder: folder)
+        let finished = Set(render.finishedSegments).intersection(segments).count
         if finished > 0 { report("render: \(finished) of \(segments.count) segments done by an earlier run") }
-        let progress = ProgressReporter(stage: "render", total: render.framesToRender)
-        try render.render(processor: processor) { done in
-            let scene = scenes.firstIndex { $0.lastFrame >= done.frame } ?? scenes.count - 1
-            progress.update(done: done.framesDone, detail: "scene \(scene + 1)/\(scenes.count)  frame \(done.frame)")
+        let progress = ProgressReporter(stage: "render", total: render.framesToRender(segments))
+        try render.render(segments, processor: processor) { done in
+            let scene = plan.sceneEnds.firstIndex { $0 >= done.frame } ?? plan.sceneEnds.count - 1
+            progress.update(done: done.framesDone, detail: "scene \(scene + 1)/\(plan.sceneEnds.count)  frame \(done.frame)")
         }
         progress.finish()
-        try render.join()
+    }
+
+    /// Writes the film from the rendered segments and the input's sound; the segments go once
+    /// the film is in place.
+    package static func join(_ plan: RestorePlan, folder: RestoreWorkFolder) throws {
+        try SegmentedRender(plan, folder: folder).join()
         try FileManager.default.removeItem(atPath: folder.renderFolder)
     }
+
+    static func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
 
     /// Takes the work folder for this job, or refuses one made for another.
     private static func claim(_ folder: RestoreWorkFolder, for record: RestoreJobRecord) throws {
@@ -147,7 +186,7 @@ public enum RestoreJob {
         try JSONEncoder.sorted.encode(record).write(to: URL(fileURLWithPath: folder.job), options: .atomic)
     }
 
-    static func detectScenes(_ input: String, options: RestoreOptions, folder: RestoreWorkFolder,
+    package static func detectScenes(_ input: String, options: RestoreOptions, folder: RestoreWorkFolder,
                                      report: (String) -> Void) throws -> [Scene] {
         if let data = FileManager.default.contents(atPath: folder.scenes) {
             return try SceneList.read(json: data).scenes
@@ -159,7 +198,7 @@ public enum RestoreJob {
         return list.scenes
     }
 
-    static func formUnits(_ input: String, scenes: [Scene], options: RestoreOptions, branch: ReconstructionBranch,
+    package static func formUnits(_ input: String, scenes: [Scene], options: RestoreOptions, branch: ReconstructionBranch,
                                   folder: RestoreWorkFolder, report: (String) -> Void) throws -> [AdaptationUnit] {
         if let data = FileManager.default.contents(atPath: folder.units) {
             return try JSONDecoder().decode([AdaptationUnit].self, from: data)
@@ -171,7 +210,7 @@ public enum RestoreJob {
         case .scene: groups = scenes.indices.map { [$0] }
         case .clip: groups = [Array(scenes.indices)]
         case .group:
-            let embeddings = try sampled.map { try SceneGrouping.embedding(of: try $0.map { try loadFrame(folder.frame($0)) }, branch: branch) }
+            let embeddings = try sampled.map { try SceneGrouping.embedding(of: try $0.map { try Tensor(pictureAt: folder.frame($0)) }, branch: branch) }
             groups = SceneGrouping.group(embeddings: embeddings, threshold: options.groupThreshold)
             report("\(scenes.count) scenes in \(groups.count) groups: " + groups.map { $0.map { String($0 + 1) }.joined(separator: "+") }.joined(separator: ", "))
         }
@@ -189,13 +228,11 @@ public enum RestoreJob {
         return units
     }
 
-    private static func adapt(_ unit: AdaptationUnit, of count: Int, scenes: [Scene], model: SRModel, branch: ReconstructionBranch, lpips: LPIPS,
-                              regulariser: FeatureAlignmentRegulariser?, options: RestoreOptions, pretrained: [Tensor],
-                              folder: RestoreWorkFolder) throws -> AdaptationUnitSummary {
+    private static func adapt(_ unit: AdaptationUnit, of count: Int, scenes: [Scene], networks: AdaptationNetworks,
+                              options: RestoreOptions, folder: RestoreWorkFolder) throws -> AdaptationUnitSummary {
         let started = Date()
         let progress = ProgressReporter(stage: "adapt", total: options.adaptation.iterations)
-        let outcome = try UnitAdaptation.run(unit, scenes: scenes, model: model, branch: branch, lpips: lpips, regulariser: regulariser,
-                                             options: options, pretrained: pretrained, file: folder.frame) { done, loss in
+        let outcome = try UnitAdaptation.run(unit, scenes: scenes, networks: networks, options: options, file: folder.frame) { done, loss in
             progress.update(done: done, detail: String(format: "unit %d/%d  loss %.4f", unit.index + 1, count, loss))
         }
         progress.finish()
@@ -212,13 +249,8 @@ public enum RestoreJob {
                                             keptValidation: result.keptValidation, acceptance: outcome.decision)
         try summary.write(to: folder.unitSummary(unit: unit.index))
         // Written last, atomically: its presence marks the unit done.
-        try Checkpoint.save(model.graph.parameters, metadata: ["model": options.model, "scenes": unit.scenes.map(String.init).joined(separator: ",")],
+        try Checkpoint.save(networks.model.graph.parameters, metadata: ["model": options.model, "scenes": unit.scenes.map(String.init).joined(separator: ",")],
                             to: folder.weights(unit: unit.index))
         return summary
-    }
-
-    static func loadFrame(_ path: String) throws -> Tensor {
-        guard let frame = try VideoFrameReader(path: path).next() else { throw MediaError(path, "has no picture") }
-        return Tensor(frame.image)
     }
 }

@@ -3,6 +3,9 @@ import Foundation
 /// A restore job's work folder: everything needed to resume, and to inspect what each stage did.
 ///
 ///     job.json                  the input and the options (a resume must match them)
+///     plan.json                 what the plan stage decided: units, render segments (RestorePlan)
+///     locks/                    who works on the job and on each unit now (WorkLock)
+///     cluster/                  the scripts, logs and attempt records of a submitted job
 ///     scenes.json               the detected scenes
 ///     frames/NNNNNN.png         the frames sampled for adaptation (16-bit)
 ///     units.json                which scenes share an adaptation, and its frames
@@ -20,6 +23,11 @@ public struct RestoreWorkFolder: Sendable {
 
     func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
     public var job: String { file("job.json") }
+    public var plan: String { file("plan.json") }
+    /// Held exclusively by a whole-job run (restore, or submit while it plans), shared by every unit worker.
+    public var jobLock: String { file("locks/job.lock") }
+    public func stageLock(_ stage: String) -> String { file("locks/\(stage).lock") }
+    public var clusterFolder: String { file("cluster") }
     public var scenes: String { file("scenes.json") }
     public var units: String { file("units.json") }
     public var framesFolder: String { file("frames") }
@@ -37,7 +45,7 @@ public struct RestoreWorkFolder: Sendable {
     public func dump(frame: Int, _ picture: DumpedPicture) -> String { file(Self.dumpName(frame: frame, picture)) }
     public var report: String { file("report.html") }
 
-    func prepare() throws {
+    package func prepare() throws {
         for folder in [path, framesFolder, adaptedFolder] {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }

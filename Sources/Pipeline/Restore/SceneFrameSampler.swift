@@ -8,11 +8,16 @@ import Media
 /// The frames go into the work folder as 16-bit PNG (exact for 8- and 10-bit sources) so that
 /// memory stays bounded however long the film, and a resumed job skips this pass. With
 /// `neighbours`, each kept frame's neighbour (see `neighbour(of:in:)`) is written too.
-struct SceneFrameSampler {
+package struct SceneFrameSampler {
     let count: Int
     var neighbours = false
     /// Mean absolute difference (0-1 scale) under which a frame counts as a repeat.
     var repeatThreshold: Float = 0.002
+
+    package init(count: Int, neighbours: Bool = false) {
+        self.count = count
+        self.neighbours = neighbours
+    }
 
     /// The slot of `frame` in `scene` if the frame may represent it: slots hold count frames
     /// (every frame of a shorter scene); sampling starts at a slot's middle.
@@ -33,15 +38,15 @@ struct SceneFrameSampler {
 
     /// Sampled frame `index` of `scene` as adaptation reads it from `file`, with its neighbour
     /// when the target needs one.
-    static func adaptationFrame(_ index: Int, in scene: Scene, target: AdaptationTarget,
+    package static func adaptationFrame(_ index: Int, in scene: Scene, target: AdaptationTarget,
                                 file: (Int) -> String) throws -> AdaptationFrame {
         let neighbour = target == .neighbour ? neighbour(of: index, in: scene) : nil
-        return AdaptationFrame(try RestoreJob.loadFrame(file(index)), neighbour: try neighbour.map { try RestoreJob.loadFrame(file($0)) })
+        return AdaptationFrame(try Tensor(pictureAt: file(index)), neighbour: try neighbour.map { try Tensor(pictureAt: file($0)) })
     }
 
     /// One decoding pass; returns the kept frame indices of each scene, and writes each kept
     /// frame (and its neighbour) to `file(index)`.
-    func sample(_ path: String, scenes: [Scene], file: (Int) -> String) throws -> [[Int]] {
+    package func sample(_ path: String, scenes: [Scene], file: (Int) -> String) throws -> [[Int]] {
         var kept = [[Int]](repeating: [], count: scenes.count)
         var filledSlots = Set<Int>(), sceneIndex = 0
         var lastKept: RGBImage?

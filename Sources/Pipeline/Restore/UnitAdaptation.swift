@@ -4,28 +4,29 @@ import Engine
 /// every `checkpointInterval` iterations (and the stop rule's choice), each also at the gate's
 /// smaller shares of its change, then the acceptance gate on the unit's evidence frames. Leaves
 /// the weights to render in the model.
-struct UnitAdaptation {
-    struct Outcome {
-        var result: LWayAdapter.Result
-        var candidates: [AcceptanceCandidate]
+package struct UnitAdaptation {
+    package struct Outcome {
+        package var result: LWayAdapter.Result
+        package var candidates: [AcceptanceCandidate]
         /// nil with the gate off: the stop rule's choice is rendered.
-        var decision: AcceptanceDecision?
+        package var decision: AcceptanceDecision?
     }
 
-    /// `pretrained`: the model's values before adaptation; `file(index)`: where the sampled and
-    /// evidence frames are; `alsoMeasured`: shares to measure besides the gate's own, which it
-    /// does not choose from (a study's checkpoints themselves).
-    static func run(_ unit: AdaptationUnit, scenes: [Scene], model: SRModel, branch: ReconstructionBranch, lpips: LPIPS,
-                    regulariser: FeatureAlignmentRegulariser?, options: RestoreOptions, pretrained: [Tensor],
-                    alsoMeasured: [Double] = [], file: (Int) -> String, progress: (Int, Double) -> Void = { _, _ in }) throws -> Outcome {
+    /// Starts from `networks.pretrained` and leaves the weights to render in `networks.model`.
+    /// `file(index)`: where the sampled and evidence frames are; `alsoMeasured`: shares to
+    /// measure besides the gate's own, which it does not choose from (a study's checkpoints themselves).
+    package static func run(_ unit: AdaptationUnit, scenes: [Scene], networks: AdaptationNetworks, options: RestoreOptions,
+                            alsoMeasured: [Double] = [], file: (Int) -> String, progress: (Int, Double) -> Void = { _, _ in }) throws -> Outcome {
+        let model = networks.model, pretrained = networks.pretrained
         var adaptation = options.adaptation
         adaptation.seed = adaptation.seed &+ UInt64(unit.index)
         model.graph.load(pretrained)
-        let adapter = try LWayAdapter(model: model, branch: branch, lpips: lpips, options: adaptation, regulariser: regulariser)
+        let adapter = try LWayAdapter(model: model, branch: networks.branch, lpips: networks.lpips, options: adaptation,
+                                      regulariser: networks.regulariser)
         let frames = try unit.frames.map { index in
             try SceneFrameSampler.adaptationFrame(index, in: scene(of: index, in: scenes), target: adaptation.target, file: file)
         }
-        var checkpoints: [(iteration: Int, values: [Tensor])] = []
+        var checkpoints: [(iteration: Int, weights: WeightSet)] = []
         let interval = options.acceptance.checkpointInterval
         let result = try adapter.adapt(frames: frames, progress: progress) { observation in
             guard options.acceptance.enabled, (observation.step.iteration + 1) % interval == 0 else { return }
@@ -41,11 +42,11 @@ struct UnitAdaptation {
         let shares = Set(options.acceptance.shares + alsoMeasured).sorted(by: >)
         let candidates = checkpoints.flatMap { checkpoint in
             shares.map { share in
-                AcceptanceCandidate(iteration: checkpoint.iteration, share: share, checkpoint: checkpoint.values, pretrained: pretrained)
+                AcceptanceCandidate(iteration: checkpoint.iteration, share: share, checkpoint: checkpoint.weights, pretrained: pretrained)
             }
         }
         var evidence = AcceptanceEvidence(pairs: try unit.evidence.map { first in
-            AcceptanceEvidence.Pair(first: try RestoreJob.loadFrame(file(first)), second: try RestoreJob.loadFrame(file(first + 1)))
+            AcceptanceEvidence.Pair(first: try Tensor(pictureAt: file(first)), second: try Tensor(pictureAt: file(first + 1)))
         })
         let lpipsWeight = Double(adaptation.lpipsWeight)
         let decision = try AcceptanceGate(options.acceptance).decide(
@@ -53,7 +54,7 @@ struct UnitAdaptation {
             let loss = try adapter.loss(lr)
             return loss.l1 + lpipsWeight * loss.lpips
         }
-        model.graph.load(candidates.first { decision.keeps(iteration: $0.iteration, share: $0.share) }?.values ?? pretrained)
+        model.graph.load(candidates.first { decision.keeps(iteration: $0.iteration, share: $0.share) }?.weights ?? pretrained)
         return Outcome(result: result, candidates: candidates, decision: decision)
     }
 

@@ -1,0 +1,75 @@
+import Engine
+import Foundation
+import Media
+import XCTest
+@testable import Lab
+@testable import Pipeline
+import TestSupport
+
+/// The gate study (issue 14): on real adaptation the default gate keeps within the harm bound
+/// where the stop rule does not, the committed defaults are the grid search's choice on the
+/// tuning clips, and the study's statistics are right.
+final class GateStudyTests: XCTestCase {
+    /// Issue 14's failure on real adaptation: on the reel's second scene the stop rule keeps the
+    /// last iteration, its held-out loss still falling, while the truth says those weights are
+    /// worse than the unadapted network in PSNR and in LPIPS. The default gate, deciding from the
+    /// same run without the truth, renders adapted weights that are within issue 14's harm bound,
+    /// and the study's replay of the gate decides as restore's gate did.
+    func testGateIsNotFooledWhereTheStopRuleIs() throws {
+        let folder = NSTemporaryDirectory() + "filmsr-gate-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let clip = GateStudy.Clip(name: "reel", input: Repository.sample("reel_old.mp4"), reference: Repository.sample("reel_clean.mp4"))
+        let study = try GateStudy.run(clips: [clip], options: RestoreOptions(), resources: RestoreJob.Resources(), folder: folder,
+                                      selected: { _, unit in unit == 1 })
+        let unit = try XCTUnwrap(study.units.first)
+        XCTAssertEqual(study.units.count, 1)
+
+        let options = RestoreOptions().adaptation
+        XCTAssertEqual(unit.stopRuleIteration, options.iterations, "the held-out loss kept falling to the end")
+        let stopRule = GateStudy.quality(unit, candidate: GateStudy.stopRuleChoice(unit))
+        XCTAssertLessThan(stopRule.psnr, unit.pretrained.psnr, "fooled: worse than unadapted")
+        XCTAssertGreaterThan(stopRule.lpips, unit.pretrained.lpips, "fooled: worse than unadapted")
+
+        let gated = try XCTUnwrap(unit.gateCandidate, "the gate adapts this scene: \(unit.gateReason)")
+        XCTAssertEqual(GateStudy.gated(unit, AcceptanceOptions()), gated, "the replay decides as restore did")
+        let chosen = GateStudy.quality(unit, candidate: gated)
+        XCTAssertGreaterThanOrEqual(chosen.psnr - unit.pretrained.psnr, GateStudy.harmBound.psnr)
+        XCTAssertLessThanOrEqual(chosen.lpips - unit.pretrained.lpips, GateStudy.harmBound.lpips)
+        XCTAssertGreaterThan(chosen.psnr, stopRule.psnr)
+        XCTAssertLessThan(chosen.lpips, stopRule.lpips)
+    }
+
+    /// The default gate is the one the threshold search chooses on the committed study's tuning
+    /// clips, and it keeps every tuning scene within issue 14's harm bound.
+    func testDefaultsAreTheSearchsChoiceOnTheTuningClips() throws {
+        let studies = URL(fileURLWithPath: Repository.path("docs/studies"))
+        let study = try GateStudy.Report(joining: ["gate-samples.json", "gate-devset.json"].map {
+            try JSONDecoder().decode(GateStudy.Report.self, from: Data(contentsOf: studies.appendingPathComponent($0)))
+        })
+        let tuning: Set = ["reel", "tape", "blur", "grain"]
+        let units = study.units.filter { tuning.contains($0.clip) }
+        XCTAssertEqual(units.count, 15)
+        XCTAssertEqual(GateStudy.chooseThresholds(units, base: AcceptanceOptions()), AcceptanceOptions())
+        let summaries = GateStudy.summarise(units, gate: AcceptanceOptions(), heldOut: [])
+        for clip in summaries {
+            XCTAssertGreaterThanOrEqual(clip.gated.worstPSNRChange, GateStudy.harmBound.psnr, clip.clip)
+            XCTAssertLessThanOrEqual(clip.gated.worstLPIPSChange, GateStudy.harmBound.lpips, clip.clip)
+            XCTAssertGreaterThan(clip.gated.adaptedUnits, 0, clip.clip)
+        }
+    }
+
+    func testSpearmanRanksWithTies() {
+        XCTAssertEqual(GateStudy.ranks([3, 1, 2, 2]), [4, 1, 2.5, 2.5])
+        XCTAssertEqual(GateStudy.spearman([1, 2, 3, 4], [10, 20, 25, 100]), 1, accuracy: 1e-12)
+        XCTAssertEqual(GateStudy.spearman([1, 2, 3, 4], [4, 3, 2, 1]), -1, accuracy: 1e-12)
+        XCTAssertEqual(GateStudy.spearman([1, 2], [2, 1]), 0)
+    }
+
+    /// (R_t - R_t-1) - (G_t - G_t-1) over luma: zero when the restore moves as the truth does,
+    /// the flicker's size when it brightens alone.
+    func testTemporalErrorMeasuresAddedFlicker() {
+        let previous = (restored: [Float](repeating: 100, count: 4), clean: [Float](repeating: 90, count: 4))
+        XCTAssertEqual(VideoComparison.temporalError((restored: [105, 105, 105, 105], clean: [95, 95, 95, 95]), previous: previous), 0)
+        XCTAssertEqual(VideoComparison.temporalError((restored: [106, 106, 106, 106], clean: [90, 90, 90, 90]), previous: previous), 6, accuracy: 1e-9)
+    }
+}
