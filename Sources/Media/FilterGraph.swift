@@ -1,4 +1,5 @@
 import CFFmpeg
+import Foundation
 
 /// An FFmpeg filter graph (libavfilter), built from a filter description such as
 /// "bwdif=mode=send_frame:parity=tff", for the pictures of one video stream.
@@ -62,7 +63,11 @@ final class FilterGraph {
             open.from!.pointee.filter_ctx = sourceContext
             open.into!.pointee.name = av_strdup("out")
             open.into!.pointee.filter_ctx = sinkContext
-            try check(avfilter_graph_parse_ptr(graph, description, &open.into, &open.from, nil), path, building)
+            let parsed = avfilter_graph_parse_ptr(graph, description, &open.into, &open.from, nil)
+            if parsed < 0, let unknown = Self.unknownFilterName(in: description) {
+                throw MediaError(path, "\(building): FFmpeg has no filter named '\(unknown)'")
+            }
+            try check(parsed, path, building)
             try check(avfilter_graph_config(graph, nil), path, building)
         } catch {
             avfilter_graph_free(&self.graph)
@@ -86,17 +91,30 @@ final class FilterGraph {
         avfilter_graph_free(&graph)
     }
 
-    /// The first video link whose pixel format has fewer bits than `depth`, named by the filter it feeds.
+    /// Where the graph first converts to fewer bits than `depth`: the filter fed by a shallower
+    /// link whose own source was fed deep enough (the filter that asked for the conversion).
     private static func firstLinkShallowerThan(_ depth: Int, in graph: UnsafeMutablePointer<AVFilterGraph>) -> (filter: String, format: AVPixelFormat)? {
+        func isShallow(_ link: UnsafeMutablePointer<AVFilterLink>) -> Bool {
+            link.pointee.type == AVMEDIA_TYPE_VIDEO && ColorConverter.bitsPerComponent(AVPixelFormat(rawValue: link.pointee.format)) < depth
+        }
         for index in 0..<Int(graph.pointee.nb_filters) {
             let filter = graph.pointee.filters[index]!.pointee
+            let fedDeep = filter.nb_inputs == 0 || (0..<Int(filter.nb_inputs)).contains { !isShallow(filter.inputs[$0]!) }
             for output in 0..<Int(filter.nb_outputs) {
-                guard let link = filter.outputs[output], link.pointee.type == AVMEDIA_TYPE_VIDEO else { continue }
-                let format = AVPixelFormat(rawValue: link.pointee.format)
-                if ColorConverter.bitsPerComponent(format) < depth {
-                    return (String(cString: link.pointee.dst.pointee.filter.pointee.name), format)
-                }
+                guard let link = filter.outputs[output], isShallow(link), fedDeep else { continue }
+                return (String(cString: link.pointee.dst.pointee.filter.pointee.name), AVPixelFormat(rawValue: link.pointee.format))
             }
+        }
+        return nil
+    }
+
+    /// The first name in a filter description that is no FFmpeg filter, to say so when the graph
+    /// cannot be built (libavfilter only says "Invalid argument"). Labels and options are skipped.
+    static func unknownFilterName(in description: String) -> String? {
+        for chain in description.split(whereSeparator: { $0 == "," || $0 == ";" }) {
+            let unlabelled = chain.replacing(/\[[^\]]*\]/, with: "")
+            let name = unlabelled.split(separator: "=", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+            if !name.isEmpty, !name.contains(":"), avfilter_get_by_name(name) == nil { return name }
         }
         return nil
     }
