@@ -54,6 +54,17 @@ public struct FieldStructure: Codable, Sendable, Equatable {
         return share >= 0.3 && share <= 0.5 && 4 * min(repeatedTop, repeatedBottom) >= repeats
     }
 
+    /// "interlaced, top field first", "progressive", with "; 3:2 pulldown likely" where it applies.
+    public var verdict: String {
+        var text = switch fieldOrder {
+        case .topFieldFirst: "interlaced, top field first"
+        case .bottomFieldFirst: "interlaced, bottom field first"
+        case nil: "progressive"
+        }
+        if looksTelecined { text += "; 3:2 pulldown likely" }
+        return text
+    }
+
     /// "60 TFF, 0 BFF, 0 progressive, 0 undetermined of 60 frames (tagged tt)".
     public var summary: String {
         "\(topFieldFirst) TFF, \(bottomFieldFirst) BFF, \(progressive) progressive, \(undetermined) undetermined of \(frames) frames (tagged \(taggedFieldOrder))"

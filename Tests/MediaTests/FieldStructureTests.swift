@@ -56,6 +56,14 @@ final class FieldStructureTests: XCTestCase {
                        "fieldmatch=order=tff,bwdif=mode=send_frame:parity=tff:deint=interlaced,decimate")
     }
 
+    func testProbeMeasuresFieldsOnlyWhenAsked() throws {
+        let path = samplePath("telecine.mpg")
+        XCTAssertNil(try MediaProbe.probe(path).fieldStructure)
+        let measured = try XCTUnwrap(try MediaProbe.probe(path, measuringFields: true).fieldStructure)
+        XCTAssertEqual(measured, try FieldStructure.measure(path))
+        XCTAssertEqual(measured.verdict, "interlaced, top field first; 3:2 pulldown likely")
+    }
+
     func testMeasuringStopsAfterTheFramesAsked() throws {
         XCTAssertEqual(try FieldStructure.measure(samplePath("interlaced_truth.mkv"), frames: 30).frames, 30)
     }
