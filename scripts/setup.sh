@@ -7,7 +7,7 @@ set -euo pipefail
 
 system_packages=(
   pkg-config
-  libavformat-dev libavcodec-dev libswscale-dev libavutil-dev
+  libavformat-dev libavcodec-dev libswscale-dev libavfilter-dev libavutil-dev
   libopenblas-dev
   ffmpeg
 )

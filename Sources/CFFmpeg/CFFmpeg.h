@@ -13,6 +13,9 @@
 #include <libavutil/pixdesc.h>
 #include <libavutil/dict.h>
 #include <libswscale/swscale.h>
+#include <libavfilter/avfilter.h>
+#include <libavfilter/buffersrc.h>
+#include <libavfilter/buffersink.h>
 
 static inline int filmsr_averror_eagain(void) { return AVERROR(EAGAIN); }
 static inline int filmsr_averror_eof(void) { return AVERROR_EOF; }

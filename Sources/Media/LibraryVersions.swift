@@ -7,6 +7,7 @@ public enum LibraryVersions {
             "\(name) \(packed >> 16).\(packed >> 8 & 0xFF).\(packed & 0xFF)"
         }
         return [version("avformat", avformat_version()), version("avcodec", avcodec_version()),
-                version("swscale", swscale_version()), version("avutil", avutil_version())].joined(separator: ", ")
+                version("swscale", swscale_version()), version("avfilter", avfilter_version()),
+                version("avutil", avutil_version())].joined(separator: ", ")
     }
 }

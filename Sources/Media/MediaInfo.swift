@@ -8,6 +8,8 @@ public struct MediaInfo: Sendable, Codable {
     public var metadata: [String: String]
     public var video: VideoStreamInfo
     public var otherStreams: [StreamInfo]
+    /// The video's fields as idet measures them, when asked for (`MediaProbe.probe(_:measuringFields:)`).
+    public var fieldStructure: FieldStructure?
 }
 
 /// Facts about the video stream that FilmSR processes.

@@ -2,7 +2,9 @@ import CFFmpeg
 
 /// Reads a file's stream facts, counting frames and measuring frame intervals itself.
 public enum MediaProbe {
-    public static func probe(_ path: String) throws -> MediaInfo {
+    /// `measuringFields`: also run idet over the first pictures (`FieldStructure.measure`), since
+    /// the field order tag can lie.
+    public static func probe(_ path: String, measuringFields: Bool = false) throws -> MediaInfo {
         let input = try MediaInput(path: path)
         let videoIndex = try input.bestVideoStreamIndex()
         let timing = try scanVideoTiming(input, videoIndex)
@@ -15,7 +17,8 @@ public enum MediaProbe {
             bitRate: format.bit_rate > 0 ? Int(format.bit_rate) : nil,
             metadata: dictionary(format.metadata),
             video: videoInfo(input.stream(videoIndex), timing),
-            otherStreams: (0..<input.streamCount).filter { $0 != videoIndex }.map { streamInfo(input.stream($0)) })
+            otherStreams: (0..<input.streamCount).filter { $0 != videoIndex }.map { streamInfo(input.stream($0)) },
+            fieldStructure: measuringFields ? try FieldStructure.measure(path) : nil)
     }
 
     /// Frame count and intervals from the packet timestamps of one stream, read to the end.

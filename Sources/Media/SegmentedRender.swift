@@ -32,6 +32,9 @@ public struct SegmentedRender {
         guard let format = av_guess_format(nil, output, nil) else {
             throw MediaError(output, "unknown output container: use a name ending in .mkv, .mp4 or .mov")
         }
+        guard options.filters == nil else {
+            throw MediaError(input, "archival filters (deinterlacing, inverse telecine) are not yet applied to a render in segments")
+        }
         self.input = input
         self.output = output
         self.folder = folder

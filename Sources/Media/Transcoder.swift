@@ -5,11 +5,17 @@ public struct TranscodeOptions: Codable, Equatable, Sendable {
     public var encoder: EncoderSettings
     public var copyAudio: Bool
     public var copySubtitles: Bool
+    /// Deinterlacing, inverse telecine, deflickering before the processor; nil: none (the
+    /// pictures go to the processor as decoded). Applied by `Transcoder`; `SegmentedRender`
+    /// refuses them for now.
+    public var filters: ArchivalFilters?
 
-    public init(encoder: EncoderSettings = EncoderSettings(), copyAudio: Bool = true, copySubtitles: Bool = true) {
+    public init(encoder: EncoderSettings = EncoderSettings(), copyAudio: Bool = true, copySubtitles: Bool = true,
+                filters: ArchivalFilters? = nil) {
         self.encoder = encoder
         self.copyAudio = copyAudio
         self.copySubtitles = copySubtitles
+        self.filters = filters
     }
 }
 
@@ -26,19 +32,25 @@ public struct TranscodeSummary: Sendable {
     public var frames: Int
     public var copiedStreams: [Int]
     public var droppedStreams: [String]
+    /// The filters applied and why, when `TranscodeOptions.filters` was set.
+    public var filters: FilterPlan?
 }
 
 /// Decode -> process -> encode, with audio and subtitle packets copied unchanged beside the
 /// video. Frames are passed in memory, never extracted to disk; every video frame keeps its
 /// presentation timestamp and duration, so variable-rate video and its sound stay in sync.
+/// With archival filters, the video's timestamps are the filters' (inverse telecine makes
+/// 29.97i into 23.976p) and the encoder takes their time base and rate; the sound's packets keep
+/// theirs, so the two stay in sync.
 public enum Transcoder {
     public static func transcode(input inputPath: String, output outputPath: String,
                                  options: TranscodeOptions = TranscodeOptions(),
                                  processor: some FrameProcessor = UnchangedFrames(),
                                  progress: ((TranscodeProgress) -> Void)? = nil) throws -> TranscodeSummary {
         let destination = try OutputPath(outputPath, inputs: [inputPath])
+        let plan = try options.filters?.plan(forFile: inputPath)
         let input = try MediaInput(path: inputPath)
-        let reader = try VideoFrameReader(input: input, readsOtherStreams: true)
+        let reader = try VideoFrameReader(input: input, readsOtherStreams: true, filters: plan)
         let output = try MediaOutput(destination)
 
         let size = processor.outputSize(width: reader.width, height: reader.height)
@@ -46,7 +58,7 @@ public enum Transcoder {
                                        globalHeader: output.needsGlobalHeader, path: outputPath)
         let videoOut = try output.addStream(encodedBy: encoder)
         let copies = try CopiedStreams(from: input, video: reader.videoIndex, into: output, videoOut: videoOut, options: options)
-        var summary = TranscodeSummary(frames: 0, copiedStreams: copies.copied, droppedStreams: copies.dropped)
+        var summary = TranscodeSummary(frames: 0, copiedStreams: copies.copied, droppedStreams: copies.dropped, filters: plan)
         try output.writeHeader()
         reader.otherPackets = { packet in try copies.write(packet, to: output) }
 
@@ -67,7 +79,9 @@ public enum Transcoder {
 
     static func expectedFrameCount(_ reader: VideoFrameReader) -> Int? {
         let stream = reader.videoStream.pointee
-        if stream.nb_frames > 0 { return Int(stream.nb_frames) }
+        // Filters that change the rate change the count alike.
+        let rateChange = reader.frameRate.value / av_q2d(reader.pictures.frameRate)
+        if stream.nb_frames > 0 { return Int((Double(stream.nb_frames) * rateChange).rounded()) }
         let duration = reader.input.context.pointee.duration
         guard duration > 0 else { return nil }
         return Int((Double(duration) / Double(filmsr_av_time_base()) * reader.frameRate.value).rounded())

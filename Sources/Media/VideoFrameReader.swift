@@ -15,55 +15,83 @@ public struct DecodedFrame: Sendable {
     public let image: RGBImage
 }
 
-/// Decodes a file's main video stream, in presentation order, into float RGB.
+/// Decodes a file's main video stream, in presentation order, into float RGB; with a
+/// `FilterPlan`, through its FFmpeg filters first (deinterlacing, inverse telecine), in the
+/// stream's own pixel format and bit depth.
 public final class VideoFrameReader {
     public let path: String
     public let width: Int
     public let height: Int
+    /// Of the frames' timestamps: the stream's, or the filters' when they change it.
     public let timeBase: Rational
-    /// The stream's frame rate as FFmpeg best guesses it; for variable rate video, an average.
+    /// The stream's frame rate as FFmpeg best guesses it (for variable rate video, an average),
+    /// or the filters' output rate.
     public let frameRate: Rational
+    /// The filters the pictures go through; nil when none.
+    public let filters: FilterPlan?
 
     let input: MediaInput
-    let videoIndex: Int
-    let decoder: VideoDecoder
+    let pictures: DecodedPictures
     /// Packets of the other streams are handed here when set, and discarded unread when not.
-    var otherPackets: ((Packet) throws -> Void)?
-
-    private let converter = ColorConverter()
-    private let packet = Packet()
-    private let frame = Frame()
-    private let defaultDuration: Int64
-    private var nextIndex = 0
-    private var lastPTS = Int64.min
-    private var draining = false
-
-    public convenience init(path: String) throws {
-        try self.init(input: MediaInput(path: path), readsOtherStreams: false)
+    var otherPackets: ((Packet) throws -> Void)? {
+        get { pictures.otherPackets }
+        set { pictures.otherPackets = newValue }
     }
 
-    init(input: MediaInput, readsOtherStreams: Bool) throws {
+    private let graph: FilterGraph?
+    private let converter = ColorConverter()
+    private let frame = Frame()
+    private let decoded = Frame()
+    private let defaultDuration: Int64
+    /// The filters' timestamps, made usable as the decoder's are.
+    private var filteredTimestamps: IncreasingTimestamps
+    private var nextIndex = 0
+
+    public convenience init(path: String, filters: FilterPlan? = nil) throws {
+        try self.init(input: MediaInput(path: path), readsOtherStreams: false, filters: filters)
+    }
+
+    init(input: MediaInput, readsOtherStreams: Bool, filters: FilterPlan? = nil) throws {
         self.input = input
         path = input.path
-        videoIndex = try input.bestVideoStreamIndex()
-        if !readsOtherStreams {
-            for index in 0..<input.streamCount where index != videoIndex {
-                input.stream(index).pointee.discard = AVDISCARD_ALL
-            }
+        pictures = try DecodedPictures(input: input, readsOtherStreams: readsOtherStreams)
+        let stream = pictures.stream.pointee
+        let sourceWidth = Int(stream.codecpar.pointee.width), sourceHeight = Int(stream.codecpar.pointee.height)
+        guard sourceWidth > 0 && sourceHeight > 0 else { throw MediaError(path, "video stream has no picture size") }
+        self.filters = filters
+        if let description = filters?.graph {
+            let graph = try FilterGraph(description, input: FilterGraph.Input(
+                width: sourceWidth, height: sourceHeight, format: AVPixelFormat(rawValue: stream.codecpar.pointee.format),
+                timeBase: stream.time_base, frameRate: pictures.frameRate, sampleAspectRatio: Self.sampleAspectRatio(stream)),
+                path: path)
+            self.graph = graph
+            width = graph.width
+            height = graph.height
+            timeBase = Rational(graph.timeBase)
+            // A graph that cannot name its rate keeps the stream's (variable rate stays variable).
+            let rate = graph.frameRate.num > 0 && graph.frameRate.den > 0 ? graph.frameRate : pictures.frameRate
+            frameRate = Rational(rate)
+            defaultDuration = max(1, av_rescale_q(1, av_inv_q(rate), graph.timeBase))
+        } else {
+            graph = nil
+            width = sourceWidth
+            height = sourceHeight
+            timeBase = Rational(stream.time_base)
+            frameRate = Rational(pictures.frameRate)
+            defaultDuration = pictures.frameInterval
         }
-        decoder = try VideoDecoder(input: input, streamIndex: videoIndex)
-        let stream = input.stream(videoIndex)
-        width = Int(stream.pointee.codecpar.pointee.width)
-        height = Int(stream.pointee.codecpar.pointee.height)
-        guard width > 0 && height > 0 else { throw MediaError(path, "video stream has no picture size") }
-        timeBase = Rational(stream.pointee.time_base)
-        var rate = av_guess_frame_rate(input.context, stream, nil)
-        if rate.num <= 0 || rate.den <= 0 { rate = AVRational(num: 25, den: 1) }
-        frameRate = Rational(rate)
-        defaultDuration = max(1, av_rescale_q(1, av_inv_q(rate), stream.pointee.time_base))
+        filteredTimestamps = IncreasingTimestamps(frameInterval: defaultDuration)
     }
 
-    var videoStream: UnsafeMutablePointer<AVStream> { input.stream(videoIndex) }
+    var videoIndex: Int { pictures.videoIndex }
+    var videoStream: UnsafeMutablePointer<AVStream> { pictures.stream }
+
+    /// The stream's sample aspect ratio (the container's, else the codec's), 1:1 when unknown.
+    static func sampleAspectRatio(_ stream: AVStream) -> AVRational {
+        var aspect = stream.sample_aspect_ratio.num > 0 ? stream.sample_aspect_ratio : stream.codecpar.pointee.sample_aspect_ratio
+        if aspect.num <= 0 || aspect.den <= 0 { aspect = AVRational(num: 1, den: 1) }
+        return aspect
+    }
 
     /// The next picture, or nil at the end of the stream.
     ///
@@ -89,47 +117,41 @@ public final class VideoFrameReader {
                             seconds: Double(duration) * timeBase.value, image: image)
     }
 
-    /// The next frame out of the decoder with a usable timestamp, converted to RGB.
+    /// The next picture with a usable timestamp and its stored duration, converted to RGB.
     private func nextDecoded() throws -> (Int64, Int64, RGBImage)? {
-        while true {
-            if try decoder.receive(into: frame) {
-                defer { frame.unref() }
-                var pts = frame.pointer.pointee.best_effort_timestamp
-                if pts == noPTS { pts = lastPTS == Int64.min ? 0 : lastPTS + defaultDuration }
-                // Encoders need strictly increasing times; damaged streams sometimes repeat one.
-                if pts <= lastPTS { pts = lastPTS + 1 }
-                lastPTS = pts
-                return (pts, frame.pointer.pointee.pkt_duration, converter.rgbImage(from: frame))
-            }
-            if draining { return nil }
-            if try input.read(into: packet) {
-                defer { packet.unref() }
-                if packet.streamIndex == videoIndex {
-                    try decoder.send(packet)
-                } else if let otherPackets {
-                    try otherPackets(packet)
-                }
+        guard let graph else {
+            guard try pictures.next(into: frame) else { return nil }
+            defer { frame.unref() }
+            return (frame.pointer.pointee.pts, frame.pointer.pointee.pkt_duration, converter.rgbImage(from: frame))
+        }
+        while !(try graph.receive(into: frame)) {
+            if graph.isDrained { return nil }
+            if try pictures.next(into: decoded) {
+                try graph.send(decoded)
             } else {
-                draining = true
-                try decoder.send(nil)
+                try graph.finish()
             }
         }
+        defer { frame.unref() }
+        // Filters copy the stored duration of the picture they started from, in the time base it
+        // had, so it is not a filtered frame's duration: the last one lasts as long as the gap before it.
+        return (filteredTimestamps.next(frame.pointer.pointee.pts), 0, converter.rgbImage(from: frame))
     }
 
     /// What the encoder of a processed copy of this video needs to know, for pictures of the given size.
     func encoderInput(width: Int, height: Int) -> VideoEncoderInput {
         let stream = videoStream.pointee
         let parameters = stream.codecpar.pointee
-        var aspect = stream.sample_aspect_ratio.num > 0 ? stream.sample_aspect_ratio : parameters.sample_aspect_ratio
-        if aspect.num <= 0 || aspect.den <= 0 { aspect = AVRational(num: 1, den: 1) }
         let sameSize = width == self.width && height == self.height
         return VideoEncoderInput(
             width: width, height: height,
-            sourceFormat: AVPixelFormat(rawValue: parameters.format),
-            timeBase: stream.time_base, frameRate: frameRate.av, sampleAspectRatio: aspect,
+            sourceFormat: graph?.format ?? AVPixelFormat(rawValue: parameters.format),
+            timeBase: timeBase.av, frameRate: frameRate.av,
+            sampleAspectRatio: graph?.sampleAspectRatio ?? Self.sampleAspectRatio(stream),
             colorRange: parameters.color_range, colorSpace: parameters.color_space,
             colorPrimaries: parameters.color_primaries, colorTransfer: parameters.color_trc,
-            // Scaling mixes the two fields of interlaced pictures, so only same-size copies keep the tag.
-            fieldOrder: sameSize ? parameters.field_order : AV_FIELD_PROGRESSIVE)
+            // Scaling mixes the two fields of interlaced pictures, so only same-size copies keep the
+            // tag; a deinterlaced or inverse-telecined copy has no fields left.
+            fieldOrder: sameSize && filters?.givesProgressive != true ? parameters.field_order : AV_FIELD_PROGRESSIVE)
     }
 }

@@ -12,10 +12,18 @@ struct Probe: ParsableCommand {
     @Flag(help: "Print JSON instead of text.")
     var json = false
 
+    @Flag(help: "Also measure the field structure of the first 240 frames with FFmpeg's idet (tags can lie).")
+    var fields = false
+
     @OptionGroup var diagnostics: DiagnosticOptions
 
     func run() throws {
-        let info = try MediaProbe.probe(file)
-        print(json ? try MediaReport.json(info) : MediaReport.text(info))
+        let info = try MediaProbe.probe(file, measuringFields: fields)
+        guard !json else { return print(try MediaReport.json(info)) }
+        print(MediaReport.text(info))
+        if let measured = info.fieldStructure {
+            print("measured:   \(measured.verdict)")
+            print("idet:       \(measured.summary)")
+        }
     }
 }

@@ -86,3 +86,23 @@ func streamDuration(_ stream: [String: Any]) -> Double? {
     guard let tag = (stream["tags"] as? [String: Any])?["DURATION"] as? String else { return nil }
     return tag.split(separator: ":").compactMap { Double($0) }.reduce(0) { $0 * 60 + $1 }
 }
+
+/// PSNR in dB of the luma (BT.601 weights of R, G, B; peak 1) of two pictures of one size.
+func lumaPSNR(_ a: RGBImage, _ b: RGBImage) -> Double {
+    precondition(a.width == b.width && a.height == b.height, "pictures of different sizes")
+    let plane = a.planeSize
+    var squared = 0.0
+    for index in 0..<plane {
+        func luma(_ image: RGBImage) -> Double {
+            0.299 * Double(image.pixels[index]) + 0.587 * Double(image.pixels[plane + index]) + 0.114 * Double(image.pixels[2 * plane + index])
+        }
+        let difference = luma(a) - luma(b)
+        squared += difference * difference
+    }
+    return squared == 0 ? .infinity : 10 * log10(Double(plane) / squared)
+}
+
+/// Mean over pairs of `lumaPSNR`.
+func meanLumaPSNR(_ pairs: [(RGBImage, RGBImage)]) -> Double {
+    pairs.map { lumaPSNR($0.0, $0.1) }.reduce(0, +) / Double(pairs.count)
+}
