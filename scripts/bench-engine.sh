@@ -12,7 +12,7 @@ python3 -c 'import ncnn' 2>/dev/null || python3 -m pip install --quiet --disable
 swift build -c release --product filmsr >/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-.build/release/filmsr bench engine --runs "$runs" --json $full > "$work/ours.jsonl"
+.build/release/filmsr lab bench engine --runs "$runs" --json $full > "$work/ours.jsonl"
 python3 scripts/reference/ncnn_timing.py --runs "$runs" $full > "$work/ncnn.jsonl"
 python3 - "$work/ours.jsonl" "$work/ncnn.jsonl" <<'PY'
 import json, sys

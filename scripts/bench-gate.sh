@@ -4,7 +4,7 @@
 # candidate measured against the truth next to the gate's signals, thresholds chosen on the
 # tuning clips and reported on the held-out ones. About 2 hours on 2 cores. Writes
 # out/bench-gate/study.json and prints the tables; re-analyse with
-#   filmsr bench gate --replay out/bench-gate/study.json --tuning reel,tape,blur,grain [--gate-* ...]
+#   filmsr lab bench gate --replay out/bench-gate/study.json --tuning reel,tape,blur,grain [--gate-* ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -16,4 +16,4 @@ for name in blur grain mpeg2low flicker mixed; do
   clips+=(--clip "$name:$devset/${name}_old.mp4:$devset/${name}_clean.mkv")
 done
 # The split was fixed before any development clip was measured (samples/README.md).
-.build/release/filmsr bench gate "${clips[@]}" --tuning reel,tape,blur,grain --work out/bench-gate --gate-shares 1,0.5,0.25 "$@"
+.build/release/filmsr lab bench gate "${clips[@]}" --tuning reel,tape,blur,grain --work out/bench-gate --gate-shares 1,0.5,0.25 "$@"

@@ -21,8 +21,9 @@ clone="$work/filmsr"
 git clone --quiet "$root" "$clone"
 echo "check-fresh: clone of $(git -C "$clone" rev-parse --short HEAD) in $clone" >&2
 
-# What set-up installs: its own list and the photo manifest's packages.
+# What set-up installs: its own list and the photo manifest's packages; and the cluster test's.
 mapfile -t system < <(sed -n '/^system_packages=(/,/^)/p' "$clone/scripts/setup.sh" | sed '1d;$d' | tr ' ' '\n' | sed '/^$/d')
+mapfile -t -O "${#system[@]}" system < <(sed -n 's/^install_packages //p' "$clone/scripts/test-slurm.sh" | tr ' ' '\n' | sed '/^$/d')
 mapfile -t photos < <(grep -v '^#' "$clone/scripts/photos.tsv" | tail -n +2 | cut -f1 | sort -u)
 installed=()
 for package in "${system[@]}" "${photos[@]}"; do
@@ -49,6 +50,8 @@ summary="$(grep -E '^tests: [0-9]+ passed, [0-9]+ failed' "$work/command-1.log" 
 read -r passed failed skipped < <(sed -E 's/^tests: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped.*/\1 \2 \3/' <<<"$summary")
 listed="$(cd "$clone" && swift test list -c release -Xswiftc -enable-testing --skip-build 2>/dev/null | grep -c '/')"
 echo "check-fresh: $summary; the suite lists $listed tests" >&2
+cluster="$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$work/command-1.log" | tail -n 1)"
+[ -n "$cluster" ] && [ "${cluster#* passed, }" = "0 failed" ] || setup_fail "the cluster test (scripts/test-slurm.sh) did not pass: ${cluster:-no summary}"
 [ "$failed" = 0 ] && [ "$skipped" = 0 ] && [ "$passed" = "$listed" ] ||
   setup_fail "fresh clone: $passed of $listed tests passed, $failed failed, $skipped skipped"
 echo "check-fresh: passed: both README commands work on a fresh clone, $passed of $listed tests passed" >&2

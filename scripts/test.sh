@@ -32,4 +32,6 @@ for case in cases:
 print(f"tests: {total - failed - skipped} passed, {failed} failed, {skipped} skipped")
 sys.exit(1 if failed or total == 0 else 0)
 PY
+# The cluster test: a real single-node Slurm on loopback, and GNU parallel.
+bash scripts/test-slurm.sh || status=1
 exit $status

@@ -12,6 +12,6 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 swift build -c release --product filmsr
 work=${1:-out/train-far}
-.build/release/filmsr train far --work "$work" --steps 3000 --learning-rate 2e-3 --seed 1 --threads 1 --output weights/far-alexnet.safetensors
+.build/release/filmsr lab train far --work "$work" --steps 3000 --learning-rate 2e-3 --seed 1 --threads 1 --output weights/far-alexnet.safetensors
 cp "$work/loss.tsv" weights/far-alexnet.loss.tsv
 cp "$work/validation.tsv" weights/far-alexnet.validation.tsv

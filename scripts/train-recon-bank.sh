@@ -17,9 +17,9 @@ bash scripts/setup.sh
 swift build -c release --product filmsr
 work=${1:-out/train-recon-x4-bank}
 common=(--controller --degradation-bank --residual-gate --family-classifier --family-weight 0.1 --validate-every 250)
-.build/release/filmsr train recon --work "$work/stage1" "${common[@]}" --initial weights/reconstruction-x4-controller.safetensors \
+.build/release/filmsr lab train recon --work "$work/stage1" "${common[@]}" --initial weights/reconstruction-x4-controller.safetensors \
   --steps 3000 --stop-after 600 --learning-rate 1.5e-4 --lpips-weight 0.1 --psnr-weight 0.03 --seed 11
-.build/release/filmsr train recon --work "$work/stage2" "${common[@]}" --initial "$work/stage1/checkpoint.safetensors" \
+.build/release/filmsr lab train recon --work "$work/stage2" "${common[@]}" --initial "$work/stage1/checkpoint.safetensors" \
   --steps 2000 --learning-rate 1e-4 --lpips-weight 0.02 --psnr-weight 0.05 --seed 12 \
   --output weights/reconstruction-x4-bank.safetensors --output-half
-.build/release/filmsr evaluate recon weights/reconstruction-x4-bank.safetensors
+.build/release/filmsr lab evaluate recon weights/reconstruction-x4-bank.safetensors

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 swift build -c release --product filmsr
 work=${1:-out/train-recon-x4-controller}
-.build/release/filmsr train recon --work "$work" --controller --initial weights/reconstruction-x4.safetensors \
+.build/release/filmsr lab train recon --work "$work" --controller --initial weights/reconstruction-x4.safetensors \
   --steps 600 --learning-rate 2e-5 --lpips-weight 0.1 --seed 2 --validate-every 150 \
   --output weights/reconstruction-x4-controller.safetensors
-.build/release/filmsr evaluate recon weights/reconstruction-x4-controller.safetensors
+.build/release/filmsr lab evaluate recon weights/reconstruction-x4-controller.safetensors

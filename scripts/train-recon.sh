@@ -10,5 +10,5 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 swift build -c release --product filmsr
 work=${1:-out/train-recon-x4}
-.build/release/filmsr train recon --work "$work" --steps 2400 --lpips-weight 0.1 --seed 1 --output weights/reconstruction-x4.safetensors
-.build/release/filmsr evaluate recon weights/reconstruction-x4.safetensors
+.build/release/filmsr lab train recon --work "$work" --steps 2400 --lpips-weight 0.1 --seed 1 --output weights/reconstruction-x4.safetensors
+.build/release/filmsr lab evaluate recon weights/reconstruction-x4.safetensors

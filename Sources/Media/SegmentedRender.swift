@@ -43,16 +43,21 @@ public struct SegmentedRender {
         globalHeader = format.pointee.flags & AVFMT_GLOBALHEADER != 0
     }
 
-    public func segmentPath(_ index: Int) -> String {
+    public func segmentPath(_ index: Int) -> String { Self.segmentPath(index, in: folder) }
+
+    static func segmentPath(_ index: Int, in folder: String) -> String {
         (folder as NSString).appendingPathComponent(String(format: "segment-%05d.fsrseg", index))
+    }
+
+    /// Which of `count` segments are rendered in `folder`, without opening the input.
+    public static func finishedPieces(in folder: String, of count: Int) -> Set<Int> {
+        Set((0..<count).filter { FileManager.default.fileExists(atPath: segmentPath($0, in: folder)) })
     }
 
     /// What the segments were encoded with: a run that differs renders them again.
     var settingsPath: String { (folder as NSString).appendingPathComponent("settings.json") }
 
-    public var finishedSegments: [Int] {
-        segments.indices.filter { FileManager.default.fileExists(atPath: segmentPath($0)) }
-    }
+    public var finishedSegments: [Int] { Self.finishedPieces(in: folder, of: segments.count).sorted() }
 
     /// Frames of `chosen` segments (default: all) not yet rendered (the last one's count as planned).
     public func framesToRender(_ chosen: [Int]? = nil) -> Int {

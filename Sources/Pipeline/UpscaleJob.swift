@@ -28,7 +28,9 @@ public enum UpscaleJob {
         model == "x4plus" ? 32 : 16
     }
 
-    public static func run(input: String, output: String, options: Options) throws {
+    /// The filters applied before upscaling and why, when the options ask for any.
+    @discardableResult
+    public static func run(input: String, output: String, options: Options) throws -> FilterPlan? {
         // Refuse a bad output before minutes of work, not after.
         _ = try OutputPath(output, inputs: [input])
         let model = try SRModelSpec.named(options.model).load(from: options.modelsDirectory)
@@ -40,8 +42,8 @@ public enum UpscaleJob {
             let reader = try VideoFrameReader(path: input)
             guard let frame = try reader.next() else { throw MediaError(input, "has no picture") }
             try PNGWriter.write(try processor.upscale(frame.image), to: output, protecting: [input])
-        } else {
-            try TranscodeJob.run(input: input, output: output, options: options.transcode, processor: processor, stage: "upscale")
+            return nil
         }
+        return try TranscodeJob.run(input: input, output: output, options: options.transcode, processor: processor, stage: "upscale").filters
     }
 }

@@ -6,8 +6,8 @@ struct FilmSR: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "filmsr",
         abstract: "Restore and upscale archival film with per-scene self-supervised super-resolution.",
-        subcommands: [Restore.self, Upscale.self, Transcode.self, Scenes.self, Probe.self, Frames.self, Info.self,
-                      Train.self, Bench.self, Evaluate.self])
+        subcommands: [Restore.self, Submit.self, Status.self, Upscale.self, Transcode.self, Scenes.self, Probe.self, Frames.self,
+                      Info.self, LabCommand.self, Worker.self])
 
     static func main() {
         OpenBLASLaunch.ensureFastKernel()

@@ -14,6 +14,24 @@ struct Restore: ParsableCommand {
             shows the scenes, each adaptation's cost and loss curve, and the --dump pictures.
             """)
 
+    @OptionGroup var job: RestoreJobArguments
+
+    @Option(parsing: .upToNextOption,
+            help: ArgumentHelp("Frames to inspect, by index (120) or time (5.2s, 1:02.5): LR, baseline SR, adapted SR, HF weight map and a side-by-side PNG of each go to WORK/dump/.",
+                               valueName: "frame"))
+    var dump: [FrameSelector] = []
+
+    @OptionGroup var diagnostics: DiagnosticOptions
+
+    func run() throws {
+        let (options, resources) = try job.job()
+        try RestoreJob.run(input: job.input, output: job.output, options: options, resources: resources, dump: dump, report: printFlushed)
+        print(job.output)
+    }
+}
+
+/// What `restore` and `submit` share: the film, the output, and everything that decides the result.
+struct RestoreJobArguments: ParsableArguments {
     @Argument(help: "The film to restore (never modified).")
     var input: String
 
@@ -23,26 +41,25 @@ struct Restore: ParsableCommand {
     @Option(help: "Adapt per scene, per group of scenes with similar degradations, or once for the clip: scene, group, clip.")
     var granularity = AdaptationGranularity.scene.rawValue
 
-    @Option(parsing: .upToNextOption,
-            help: ArgumentHelp("Frames to inspect, by index (120) or time (5.2s, 1:02.5): LR, baseline SR, adapted SR, HF weight map and a side-by-side PNG of each go to WORK/dump/.",
-                               valueName: "frame"))
-    var dump: [FrameSelector] = []
-
     @Option(help: "Work folder (default: OUTPUT.work).")
     var work: String?
 
     @OptionGroup var restore: RestoreArguments
     @OptionGroup var encoding: EncodingOptions
-    @OptionGroup var diagnostics: DiagnosticOptions
 
-    func run() throws {
+    /// The job's options and resources; sets the matrix threads of this process.
+    func job() throws -> (RestoreOptions, RestoreJob.Resources) {
         BLASRuntime.setThreadCount(restore.threads)
         let options = try restore.restoreOptions(granularity: try AdaptationGranularity(argument: granularity))
         var resources = restore.resources()
         resources.transcode = try encoding.transcodeOptions()
         resources.workFolder = work
-        // Each line flushed as it comes: a job of hours is often followed in a log file.
-        try RestoreJob.run(input: input, output: output, options: options, resources: resources, dump: dump) { print($0); fflush(nil) }
-        print(output)
+        return (options, resources)
     }
+}
+
+/// Each line flushed as it comes: a job of hours is often followed in a log file.
+func printFlushed(_ line: String) {
+    print(line)
+    fflush(nil)
 }

@@ -3,7 +3,7 @@ import Engine
 import Lab
 import Pipeline
 
-/// The options of a restore job that decide its result, shared by `restore` and `bench restore`.
+/// The options of a restore job that decide its result, shared by `restore` and `lab bench restore`.
 struct RestoreArguments: ParsableArguments {
     @Option(help: "SR model adapted per scene: compact-x4 (default) or x4plus.")
     var model = RestoreOptions().model
@@ -20,7 +20,7 @@ struct RestoreArguments: ParsableArguments {
     @Option(help: "Fine-tuning iterations per scene or group (default: \(AdaptationOptions().iterations); bench curve: \(defaultCurveIterations)).")
     var iterations: Int?
 
-    /// `bench curve` follows the adaptation well past the restore's default, to where the paper
+    /// `lab bench curve` follows the adaptation well past the restore's default, to where the paper
     /// sees the drop.
     static let defaultCurveIterations = 600
 
@@ -42,7 +42,7 @@ struct RestoreArguments: ParsableArguments {
     @Option(help: "What the reconstruction of a patch is compared with: same (the patch, as LWay) or neighbour (the aligned patch of the next frame, whose grain and dust differ).")
     var target = AdaptationOptions().target.rawValue
 
-    @Flag(help: "HR-aware controller: the branch degrades SR outputs still close to the enlarged LR more (needs a branch trained with train recon --controller).")
+    @Flag(help: "HR-aware controller: the branch degrades SR outputs still close to the enlarged LR more (needs a branch trained with lab train recon --controller).")
     var controller = false
 
     @Option(name: .customLong("far-weight"), help: "Weight of the feature-alignment regulariser on the SR outputs (0: off; bench ablation's far variant uses \(AdaptationVariant.featureAlignmentWeight)).")

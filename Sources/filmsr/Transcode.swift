@@ -28,6 +28,8 @@ struct EncodingOptions: ParsableArguments {
     @Flag(name: .customLong("no-subtitles"), help: "Leave the subtitle streams out.")
     var noSubtitles = false
 
+    @OptionGroup var archival: ArchivalOptions
+
     func transcodeOptions() throws -> TranscodeOptions {
         var options: [String: String] = [:]
         for pair in encoderOptions {
@@ -37,7 +39,7 @@ struct EncodingOptions: ParsableArguments {
             options[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
         }
         let encoder = EncoderSettings(codec: codec, crf: crf, preset: preset, pixelFormat: pixelFormat, options: options)
-        return TranscodeOptions(encoder: encoder, copyAudio: !noAudio, copySubtitles: !noSubtitles)
+        return TranscodeOptions(encoder: encoder, copyAudio: !noAudio, copySubtitles: !noSubtitles, filters: try archival.filters())
     }
 }
 
@@ -56,6 +58,7 @@ struct Transcode: ParsableCommand {
 
     func run() throws {
         let summary = try TranscodeJob.run(input: input, output: output, options: encoding.transcodeOptions())
+        if let filters = summary.filters { print("filters: \(filters.reason)") }
         print("\(output): \(summary.frames) frames, \(summary.copiedStreams.count) streams copied"
               + (summary.droppedStreams.isEmpty ? "" : ", left out: " + summary.droppedStreams.joined(separator: ", ")))
     }

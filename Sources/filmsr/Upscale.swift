@@ -35,7 +35,7 @@ struct Upscale: ParsableCommand {
         BLASRuntime.setThreadCount(threads)
         var options = UpscaleJob.Options(model: model, tileSize: tile, overlap: overlap, transcode: try encoding.transcodeOptions())
         if let models { options.modelsDirectory = models }
-        try UpscaleJob.run(input: input, output: output, options: options)
+        if let filters = try UpscaleJob.run(input: input, output: output, options: options) { print("filters: \(filters.reason)") }
         print(output)
     }
 }

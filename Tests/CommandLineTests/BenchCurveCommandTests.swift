@@ -1,14 +1,14 @@
 import Foundation
 import XCTest
 
-/// `filmsr bench curve` run as a user would (its measurements are tested in PipelineTests).
+/// `filmsr lab bench curve` run as a user would (its measurements are tested in PipelineTests).
 final class BenchCurveCommandTests: CommandLineTestCase {
     func testCurveTableAndReport() throws {
         let folder = try temporaryDirectory()
         for (name, source) in [("old", "tape_old.mp4"), ("clean", "tape_clean.mp4")] {
             try executeSucceeding("/usr/bin/ffmpeg", ["-v", "error", "-i", sample(source), "-frames:v", "8", "-an", "-c:v", "ffv1", folder + "/\(name).mkv"])
         }
-        let arguments = ["bench", "curve", folder + "/old.mkv", folder + "/clean.mkv", "--work", folder + "/curve", "--variants", "lway,lway+far",
+        let arguments = ["lab", "bench", "curve", folder + "/old.mkv", folder + "/clean.mkv", "--work", folder + "/curve", "--variants", "lway,lway+far",
                          "--iterations", "4", "--evaluate-every", "2", "--frame-step", "4", "--validation-interval", "1",
                          "--batch", "1", "--patch", "32", "--frames-per-scene", "2", "--threads", "1"]
         let result = try filmsrSucceeding(arguments)
@@ -22,9 +22,9 @@ final class BenchCurveCommandTests: CommandLineTestCase {
         XCTAssertEqual(report["evaluatedFrames"] as? [Int], [0, 4])
         XCTAssertEqual((report["curves"] as! [[String: Any]]).map { $0["name"] as! String }, ["lway", "lway+far"])
         try assertOneLineErrors([
-            (["bench", "curve", "--variants", "lway+magic"], "--variants: lway+magic is not one of lway, neighbour, controller, far, both, each optionally followed by +far"),
-            (["bench", "curve", "--evaluate-every", "0"], "--evaluate-every and --frame-step must be at least 1"),
-            (["bench", "curve", "--scale", "2"], "the curve is measured at the model's scale (x4): leave --scale out"),
+            (["lab", "bench", "curve", "--variants", "lway+magic"], "--variants: lway+magic is not one of lway, neighbour, controller, far, both, each optionally followed by +far"),
+            (["lab", "bench", "curve", "--evaluate-every", "0"], "--evaluate-every and --frame-step must be at least 1"),
+            (["lab", "bench", "curve", "--scale", "2"], "the curve is measured at the model's scale (x4): leave --scale out"),
         ])
     }
 }

@@ -2,15 +2,15 @@ import Foundation
 import XCTest
 
 final class CommandLineTests: CommandLineTestCase {
-    /// A restorer's commands come first and the lab's tools sit under three group commands, so
-    /// that the top level stays at ten; each lab tool answers under its group.
+    /// A restorer's commands come first and the lab's tools sit under `lab`, so that the top
+    /// level stays at ten; each lab tool answers under its group.
     func testHelpListsTheRestorersCommandsFirstAndTheLabNested() throws {
         let help = try filmsrSucceeding(["--help"]).output
         let commands = help.components(separatedBy: "SUBCOMMANDS:")[1].split(separator: "\n")
             .filter { $0.hasPrefix("  ") && !$0.hasPrefix("   ") }.map { String($0.split(separator: " ")[0]) }.filter { $0 != "See" }
-        XCTAssertEqual(commands, ["restore", "upscale", "transcode", "scenes", "probe", "frames", "info", "train", "bench", "evaluate"])
+        XCTAssertEqual(commands, ["restore", "submit", "status", "upscale", "transcode", "scenes", "probe", "frames", "info", "lab"])
         for (group, tools) in [("train", ["recon", "far"]), ("bench", ["engine", "restore", "ablation", "curve", "gate"]), ("evaluate", ["recon"])] {
-            let listed = try filmsrSucceeding([group, "--help"]).output
+            let listed = try filmsrSucceeding(["lab", group, "--help"]).output
             for tool in tools { XCTAssertTrue(listed.contains("\n  \(tool) "), "\(group) lists \(tool): \(listed)") }
         }
         XCTAssertNotEqual(try filmsr(["bench-gate", "--tuning", "reel"]).status, 0, "the old flat names are gone")
@@ -45,6 +45,25 @@ final class CommandLineTests: CommandLineTestCase {
         // Matroska keeps the AAC priming packet that MP4's edit list hides: one AAC frame more.
         let audioFrames = { (stream: [String: Any]) in Int(stream["nb_read_frames"] as! String)! }
         XCTAssertEqual(audioFrames(of(after, "audio")), audioFrames(of(before, "audio")), accuracy: 1)
+    }
+
+    /// The archival filters from the command line: `--deinterlace auto` measures the interlaced
+    /// sample, says it deinterlaces with bwdif and writes progressive pictures; `--ivtc` gives the
+    /// telecined sample back its 72 film frames at 24000/1001.
+    func testTranscodeDeinterlacesAndInverseTelecinesWhenAsked() throws {
+        let folder = try temporaryDirectory()
+        let deinterlaced = try filmsrSucceeding(["transcode", sample("interlaced.mkv"), folder + "/progressive.mkv", "--deinterlace", "auto"])
+        XCTAssertTrue(deinterlaced.output.contains("filters: idet: ") && deinterlaced.output.contains("bwdif, top field first"), deinterlaced.output)
+        XCTAssertEqual(try ffprobeStreams(folder + "/progressive.mkv", ["-select_streams", "v:0"])[0]["field_order"] as? String, "progressive")
+        let film = try filmsrSucceeding(["transcode", sample("telecine.mpg"), folder + "/film.mkv", "--ivtc"])
+        XCTAssertTrue(film.output.contains("inverse telecine"), film.output)
+        let video = try ffprobeStreams(folder + "/film.mkv", ["-count_frames", "-select_streams", "v:0"])[0]
+        XCTAssertEqual(video["nb_read_frames"] as? String, "72")
+        XCTAssertEqual(video["r_frame_rate"] as? String, "24000/1001")
+        try assertOneLineErrors([
+            (["transcode", sample("interlaced.mkv"), folder + "/x.mkv", "--deinterlace", "blend"], "--deinterlace blend: choose auto, off, bwdif, yadif"),
+            (["restore", sample("interlaced.mkv"), folder + "/y.mkv", "--deinterlace", "auto"], "restore does not apply archival filters yet"),
+        ])
     }
 
     func testFramesWritesPNGsOfTheRightSize() throws {

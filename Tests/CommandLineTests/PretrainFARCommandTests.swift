@@ -1,12 +1,12 @@
 import Foundation
 import XCTest
 
-/// `filmsr train far` run as a user would.
+/// `filmsr lab train far` run as a user would.
 final class PretrainFARCommandTests: CommandLineTestCase {
     /// Two steps in two sessions (the second resumes), the result copied to --output.
     func testStoppedRunResumesAndWritesTheRegulariser() throws {
         let folder = try temporaryDirectory()
-        let arguments = ["train", "far", "--work", folder + "/far", "--steps", "2", "--batch", "1", "--patch", "48",
+        let arguments = ["lab", "train", "far", "--work", folder + "/far", "--steps", "2", "--batch", "1", "--patch", "48",
                          "--validate-every", "1", "--threads", "1", "--output", folder + "/far.safetensors"]
         let first = try filmsrSucceeding(arguments + ["--stop-after", "1"])
         XCTAssertTrue(first.output.contains("step 1: held-out alignment loss"), first.output)
@@ -22,9 +22,9 @@ final class PretrainFARCommandTests: CommandLineTestCase {
     func testBadArgumentsGiveOneLineErrors() throws {
         let folder = try temporaryDirectory()
         try assertOneLineErrors([
-            (["train", "far", "--work", folder + "/w", "--patch", "16"], "--patch 16"),
-            (["train", "far", "--work", folder + "/w", "--steps", "0"], "must be positive"),
-            (["train", "far", "--work", folder + "/w", "--output", folder + "/nowhere/far.safetensors"], "does not exist"),
+            (["lab", "train", "far", "--work", folder + "/w", "--patch", "16"], "--patch 16"),
+            (["lab", "train", "far", "--work", folder + "/w", "--steps", "0"], "must be positive"),
+            (["lab", "train", "far", "--work", folder + "/w", "--output", folder + "/nowhere/far.safetensors"], "does not exist"),
         ])
     }
 }

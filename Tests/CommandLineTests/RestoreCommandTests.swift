@@ -1,16 +1,16 @@
 import Foundation
 import XCTest
 
-/// `filmsr train recon`, `evaluate recon` and `restore` run as a user would.
+/// `filmsr lab train recon`, `lab evaluate recon` and `restore` run as a user would.
 final class RestoreCommandTests: CommandLineTestCase {
     /// Settings small enough for tests: the job's mechanics, not its quality.
     let quick = ["--iterations", "2", "--batch", "1", "--patch", "32", "--frames-per-scene", "2", "--codec", "ffv1", "--threads", "1"]
 
-    /// A reconstruction branch from a one-step `train recon` (checkpoint, resume and output
+    /// A reconstruction branch from a one-step `lab train recon` (checkpoint, resume and output
     /// written by the command itself).
     func makeBranch(in folder: String) throws -> String {
         let branch = folder + "/branch.safetensors"
-        let result = try filmsrSucceeding(["train", "recon", "--work", folder + "/recon", "--steps", "1", "--batch", "1", "--patch", "32",
+        let result = try filmsrSucceeding(["lab", "train", "recon", "--work", folder + "/recon", "--steps", "1", "--batch", "1", "--patch", "32",
                                  "--validate-every", "1", "--threads", "1", "--output", branch])
         XCTAssertTrue(result.output.contains("step 1: held-out PSNR of R(HR, E(LR))"), result.output)
         XCTAssertTrue(FileManager.default.fileExists(atPath: branch))
@@ -25,7 +25,7 @@ final class RestoreCommandTests: CommandLineTestCase {
     func testEvaluateReconPrintsEveryFamily() throws {
         let folder = try temporaryDirectory()
         let branch = try makeBranch(in: folder)
-        let result = try filmsrSucceeding(["evaluate", "recon", branch, "--samples", "2", "--patch", "32"])
+        let result = try filmsrSucceeding(["lab", "evaluate", "recon", branch, "--samples", "2", "--patch", "32"])
         for family in ["blur", "noise", "jpeg", "film", "codec", "secondOrder", "all"] {
             XCTAssertTrue(result.output.contains("\n" + family + " "), "no row for \(family): \(result.output)")
         }
@@ -38,7 +38,7 @@ final class RestoreCommandTests: CommandLineTestCase {
     func testHalfPrecisionOutputOfABranchWithTheDegradationBank() throws {
         let folder = try temporaryDirectory()
         let half = folder + "/half.safetensors"
-        try filmsrSucceeding(["train", "recon", "--work", folder + "/recon", "--steps", "1", "--batch", "1", "--patch", "32",
+        try filmsrSucceeding(["lab", "train", "recon", "--work", folder + "/recon", "--steps", "1", "--batch", "1", "--patch", "32",
                                  "--degradation-bank", "--threads", "1", "--output", half, "--output-half"])
         let full = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: folder + "/recon/reconstruction.safetensors")[.size] as? Int)
         let halved = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: half)[.size] as? Int)
@@ -46,7 +46,7 @@ final class RestoreCommandTests: CommandLineTestCase {
         let header = String(decoding: try Data(contentsOf: URL(fileURLWithPath: half)).prefix(4096), as: UTF8.self)
         XCTAssertTrue(header.contains("\"F16\"") && !header.contains("\"F32\""), header)
         XCTAssertTrue(header.contains("degradationBank\\\":true"), header)
-        let evaluation = try filmsrSucceeding(["evaluate", "recon", half, "--samples", "2", "--patch", "32"])
+        let evaluation = try filmsrSucceeding(["lab", "evaluate", "recon", half, "--samples", "2", "--patch", "32"])
         XCTAssertTrue(evaluation.output.contains("\nall "), evaluation.output)
     }
 
@@ -65,6 +65,38 @@ final class RestoreCommandTests: CommandLineTestCase {
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         return try String(contentsOfFile: log, encoding: .utf8)
+    }
+
+    /// One job, one writer: a second restore on a busy work folder is refused at once, naming the
+    /// folder's lock and the process holding it; once that process is dead (killed, no clean-up),
+    /// the next run takes the folder over and finishes the job.
+    func testASecondRestoreOnABusyFolderIsRefusedAtOnce() throws {
+        let folder = try temporaryDirectory()
+        let branch = try makeBranch(in: folder)
+        let arguments = ["restore", sample("reel_old.mp4"), folder + "/film.mkv"] + quick + ["--reconstruction", branch]
+        let first = Process()
+        first.executableURL = URL(fileURLWithPath: executable)
+        first.arguments = arguments
+        first.standardOutput = FileHandle.nullDevice
+        first.standardError = FileHandle.nullDevice
+        try first.run()
+        let lock = folder + "/film.mkv.work/locks/job.lock"
+        let deadline = Date().addingTimeInterval(120)
+        while (try? String(contentsOfFile: lock, encoding: .utf8))?.contains("process") != true && first.isRunning && Date() < deadline {
+            usleep(20_000)
+        }
+        let started = Date()
+        let second = try filmsr(arguments)
+        let seconds = Date().timeIntervalSince(started)
+        XCTAssertTrue(first.isRunning, "the first run ended before the second was tried")
+        XCTAssertNotEqual(second.status, 0)
+        XCTAssertEqual(second.errors.split(separator: "\n").count, 1, second.errors)
+        XCTAssertTrue(second.errors.contains("work folder \(folder)/film.mkv.work is busy: held by process \(first.processIdentifier) on "), second.errors)
+        XCTAssertLessThan(seconds, 1, "refused at once")
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        try filmsrSucceeding(arguments)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: folder + "/film.mkv"))
     }
 
     /// Killed in the middle of adaptation, run again and killed in the middle of rendering, then
@@ -152,7 +184,7 @@ final class RestoreCommandTests: CommandLineTestCase {
         for (name, source) in [("old", "reel_old.mp4"), ("clean", "reel_clean.mp4")] {
             try executeSucceeding("/usr/bin/ffmpeg", ["-v", "error", "-i", sample(source), "-frames:v", "12", "-an", "-c:v", "ffv1", folder + "/\(name).mkv"])
         }
-        let result = try filmsrSucceeding(["bench", "ablation", folder + "/old.mkv", folder + "/clean.mkv", "--work", folder + "/bench", "--json",
+        let result = try filmsrSucceeding(["lab", "bench", "ablation", folder + "/old.mkv", folder + "/clean.mkv", "--work", folder + "/bench", "--json",
                                  "--reconstruction", branch, "--variants", "lway,neighbour"] + quick.filter { $0 != "--codec" && $0 != "ffv1" })
         let report = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as! [String: Any]
         let variants = report["variants"] as! [[String: Any]]
@@ -174,7 +206,7 @@ final class RestoreCommandTests: CommandLineTestCase {
             XCTAssertEqual(decisions.count, (variant["units"] as! NSNumber).intValue)
             for decision in decisions { XCTAssertTrue(decision.hasPrefix("unit ") && (decision.contains("iteration") || decision.contains("pretrained")), decision) }
         }
-        let usage = try filmsr(["bench", "ablation", "--variants", "lway,magic"])
+        let usage = try filmsr(["lab", "bench", "ablation", "--variants", "lway,magic"])
         XCTAssertNotEqual(usage.status, 0)
         XCTAssertTrue(usage.errors.contains("magic is not one of lway, neighbour, controller, far, both"), usage.errors)
     }
@@ -218,12 +250,14 @@ final class RestoreCommandTests: CommandLineTestCase {
             (["restore", reel, reel, "--reconstruction", branch], "output is the input file"),
             (["restore", reel, folder + "/d.mkv", "--reconstruction", branch, "--dump", "5000"], "reel_old.mp4: --dump: no frame 5000: it has 120 frames"),
             (["restore", reel, folder + "/d.mkv", "--reconstruction", branch, "--dump", "9.5s"], "--dump: no time 9.5s"),
-            (["train", "recon", "--work", folder + "/w", "--mapping", "lanczos"], "--mapping: 'lanczos' is not pixel-unshuffle or bicubic"),
-            (["train", "recon", "--work", folder + "/w", "--patch", "16"], "--patch 16"),
-            (["train", "recon", "--work", folder + "/w", "--output-half"], "--output-half needs --output"),
-            (["train", "recon", "--work", folder + "/w", "--output", folder + "/nowhere/b.safetensors"], "does not exist"),
-            (["train", "recon", "--work", folder + "/recon", "--steps", "1", "--learning-rate", "0.1"], "holds a run with other options"),
-            (["evaluate", "recon", lpipsWeights], "not a reconstruction-branch checkpoint"),
+            (["lab", "train", "recon", "--work", folder + "/w", "--mapping", "lanczos"], "--mapping: 'lanczos' is not pixel-unshuffle or bicubic"),
+            (["lab", "train", "recon", "--work", folder + "/w", "--patch", "16"], "--patch 16"),
+            (["lab", "train", "recon", "--work", folder + "/w", "--output-half"], "--output-half needs --output"),
+            (["lab", "train", "recon", "--work", folder + "/w", "--output", folder + "/nowhere/b.safetensors"], "does not exist"),
+            (["lab", "train", "recon", "--work", folder + "/recon", "--steps", "1", "--learning-rate", "0.1"], "holds a run with other options"),
+            (["lab", "evaluate", "recon", lpipsWeights], "not a reconstruction-branch checkpoint"),
+            (["status", folder], "\(folder): not a planned restore work folder (no plan.json)"),
+            (["worker", folder, "adapt", "0"], "\(folder): not a planned restore work folder (no plan.json)"),
         ]
         try assertOneLineErrors(cases)
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/a.mkv"))

@@ -4,7 +4,7 @@ import Engine
 import XCTest
 
 /// The reconstruction branches committed in weights/, measured on held-out photographs degraded
-/// with held-out seeds, as `filmsr evaluate recon` does.
+/// with held-out seeds, as `filmsr lab evaluate recon` does.
 final class CommittedReconstructionBranchTests: XCTestCase {
     /// scripts/train-recon.sh
     func testCommittedBranchReconstructsHeldOutLRBetterThanABicubicShrink() throws {

@@ -96,7 +96,7 @@ final class FeatureAlignmentRegulariserTests: XCTestCase {
         let foreign = try temporaryFolder() + "/other.safetensors"
         try Safetensors.write([Safetensors.Entry(name: "x", shape: [1], values: [0])], to: foreign)
         XCTAssertThrowsError(try FeatureAlignmentRegulariser.load(from: foreign)) { error in
-            XCTAssertEqual("\(error)", "\(foreign): not a feature-alignment regulariser (it was not written by filmsr train far)")
+            XCTAssertEqual("\(error)", "\(foreign): not a feature-alignment regulariser (it was not written by filmsr lab train far)")
         }
     }
 

@@ -2,7 +2,7 @@
 """The peer's timings for scripts/bench-engine.sh: ncnn (PyPI ncnn, CPU, its default options)
 running the same Real-ESRGAN weights as FilmSR on the same input sizes, 1 and 2 threads,
 medians. 720x480 frames are cut into 200-pixel tiles with 10 pixels of context, as
-realesrgan-ncnn-vulkan does. Prints one JSON object per measurement, like `filmsr bench engine --json`.
+realesrgan-ncnn-vulkan does. Prints one JSON object per measurement, like `filmsr lab bench engine --json`.
 
     python3 scripts/reference/ncnn_timing.py [--runs N] [--full]
 """

@@ -25,7 +25,7 @@ public struct PretrainingOptions: Codable, Equatable, Sendable {
     public var psnrWeight: Float = 0
     /// Weight of neighbourhood components analysis on E's embeddings, by degradation family
     /// (Loss.neighbourhoodComponents, cosine, temperature 0.1): what makes the families
-    /// separable by nearest neighbours, which `evaluate recon` measures.
+    /// separable by nearest neighbours, which `lab evaluate recon` measures.
     public var neighbourhoodWeight: Float = 0
     /// A trained branch a new run starts from: every weight it has by the same name (E, R, a
     /// controller head) is copied, what it lacks (a new head, R's gate) starts fresh. How the

@@ -1,7 +1,7 @@
 import Foundation
 import Pipeline
 
-/// The work folder of a resumable training run (`train recon`, `train far`): its options,
+/// The work folder of a resumable training run (`lab train recon`, `lab train far`): its options,
 /// the last checkpoint (weights, optimiser moments, step), the loss and held-out logs (their
 /// columns are the trainer's), and the trained result once the last step is done.
 public struct TrainingWorkFolder: Sendable {

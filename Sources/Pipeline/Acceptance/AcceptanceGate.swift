@@ -10,7 +10,7 @@ import Engine
 /// none, or no evidence, the pretrained weights are rendered: a restore must never be silently
 /// worse than the plain upscaler.
 ///
-/// The defaults are what `filmsr bench gate`'s grid search chose on the tuning clips (the reel,
+/// The defaults are what `filmsr lab bench gate`'s grid search chose on the tuning clips (the reel,
 /// the tape, and the development set's blur and grain; README "Acceptance gate"): the best mean
 /// gain with no tuning scene more than 0.1 dB or 0.01 LPIPS worse than unadapted. Half of each
 /// checkpoint's change; the loss may rise (removing the LR's noise reproduces a noisy LR worse)

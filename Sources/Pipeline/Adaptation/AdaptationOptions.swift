@@ -43,10 +43,10 @@ public struct AdaptationOptions: Codable, Equatable, Sendable {
             throw PipelineError("LR patches of \(lrPatchSize) pixels are too small: LPIPS and the degradation encoder need at least 32")
         }
         guard !controller || branch.qualityHead != nil else {
-            throw PipelineError("the reconstruction branch has no controller head: use one trained with train recon --controller")
+            throw PipelineError("the reconstruction branch has no controller head: use one trained with filmsr lab train recon --controller")
         }
         guard featureAlignmentWeight == 0 || regulariser != nil else {
-            throw PipelineError("feature alignment needs the regulariser's weights (filmsr train far)")
+            throw PipelineError("feature alignment needs the regulariser's weights (filmsr lab train far)")
         }
         _ = try tuned.choose(in: model.graph.parameters)
     }

@@ -13,7 +13,7 @@ import Engine
 /// A y as far from the enlarged LR as a true HR gets c = 1, R as trained. An SR output still
 /// close to the enlarged LR gets c > 1: R degrades it more than the film degraded the LR, so
 /// the self-supervised loss stops rewarding a degraded output (the contradiction the paper
-/// measured, and `evaluate recon` measures for our branch) and asks S for more restoration.
+/// measured, and `lab evaluate recon` measures for our branch) and asks S for more restoration.
 ///
 /// The paper scales the embedding given to R. Ours is scaled after R, where it has a meaning:
 /// R's styles are demodulated, so a scaled embedding is something R never saw in training,

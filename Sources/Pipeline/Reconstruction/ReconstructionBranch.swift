@@ -96,7 +96,7 @@ public final class ReconstructionBranch {
         let (entries, metadata) = try Safetensors.read(path)
         guard metadata["format"] == format, let json = metadata["configuration"],
               let configuration = try? JSONDecoder().decode(ReconstructionConfiguration.self, from: Data(json.utf8)) else {
-            throw PipelineError("\(path): not a reconstruction-branch checkpoint (it was not written by filmsr train recon)")
+            throw PipelineError("\(path): not a reconstruction-branch checkpoint (it was not written by filmsr lab train recon)")
         }
         let branch = ReconstructionBranch(configuration: configuration)
         try Checkpoint.assign(entries, readFrom: path, to: branch.parameters)

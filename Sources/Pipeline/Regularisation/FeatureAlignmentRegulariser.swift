@@ -198,7 +198,7 @@ public final class FeatureAlignmentRegulariser {
     }
 
     /// A regulariser saved by `save` (weights/far-alexnet.safetensors, made by
-    /// `filmsr train far`), with F read from the LPIPS weights at `lpips`. Everything frozen:
+    /// `filmsr lab train far`), with F read from the LPIPS weights at `lpips`. Everything frozen:
     /// ready for `loss`.
     public static func load(from path: String, lpips: String = LPIPS.defaultWeightsPath) throws -> FeatureAlignmentRegulariser {
         try read(from: path, lpips: lpips).regulariser
@@ -211,7 +211,7 @@ public final class FeatureAlignmentRegulariser {
         }
         let (entries, metadata) = try Safetensors.read(path)
         guard metadata["format"] == format else {
-            throw PipelineError("\(path): not a feature-alignment regulariser (it was not written by filmsr train far)")
+            throw PipelineError("\(path): not a feature-alignment regulariser (it was not written by filmsr lab train far)")
         }
         let regulariser = try FeatureAlignmentRegulariser(lpips: lpips, seed: 0)
         try Checkpoint.assign(entries, readFrom: path, to: regulariser.ownParameters)

@@ -66,7 +66,8 @@ public enum RestoreJob {
         for unit in planned.units {
             adaptationSeconds.append(try adaptIfNeeded(unit, planned.plan, scenes: planned.scenes, networks: networks, folder: folder, report: report))
         }
-        let processor = renderer(planned.plan, scenes: planned.scenes, units: planned.units, networks: networks, folder: folder)
+        let processor = renderer(planned.plan, scenes: planned.scenes, units: planned.units, model: networks.model,
+                                 pretrained: networks.pretrained, folder: folder)
         var dumpedFrames: [Int] = []
         if !dump.isEmpty {
             dumpedFrames = try RestoreFrameDump.write(input, frames: dump, folder: folder, processor: processor,
@@ -104,6 +105,14 @@ public enum RestoreJob {
                              report: (String) -> Void) throws -> Planned {
         let destination = try OutputPath(output, inputs: [input])
         guard FileManager.default.fileExists(atPath: input) else { throw MediaError(input, "no such file") }
+        guard resources.transcode.filters == nil else {
+            throw PipelineError("\(input): restore does not apply archival filters yet; make a progressive master first "
+                                + "(filmsr transcode IN MASTER.mkv --codec ffv1 --deinterlace auto, or --ivtc) and restore that")
+        }
+        let folder = RestoreWorkFolder(resources.workFolder ?? output + ".work")
+        try folder.prepare()
+        // First, so that a second run on a busy folder is refused at once.
+        let lock = try WorkLock(folder.jobLock, .exclusive, what: "work folder \(folder.path)")
         let networks = try AdaptationNetworks(options: options, resources: resources)
         let outputScale = options.outputScale ?? networks.model.scale
         guard [2, 4].contains(outputScale), outputScale <= networks.model.scale else {
@@ -113,9 +122,6 @@ public enum RestoreJob {
         try options.scenes.validate()
         try options.acceptance.validate()
 
-        let folder = RestoreWorkFolder(resources.workFolder ?? output + ".work")
-        try folder.prepare()
-        let lock = try WorkLock(folder.jobLock, .exclusive, what: "work folder \(folder.path)")
         try claim(folder, for: RestoreJobRecord(input: input, options: options))
         let scenes = try detectScenes(input, options: options, folder: folder, report: report)
         let units = try formUnits(input, scenes: scenes, options: options, branch: networks.branch, folder: folder, report: report)
@@ -138,13 +144,14 @@ public enum RestoreJob {
         return summary.seconds
     }
 
-    /// Renders with each frame's unit weights (the pretrained ones where the gate kept them).
-    package static func renderer(_ plan: RestorePlan, scenes: [Scene], units: [AdaptationUnit], networks: AdaptationNetworks,
+    /// Renders with each frame's unit weights (the pretrained ones where the gate kept them);
+    /// `pretrained`: the model's weights as loaded.
+    package static func renderer(_ plan: RestorePlan, scenes: [Scene], units: [AdaptationUnit], model: SRModel, pretrained: WeightSet,
                                  folder: RestoreWorkFolder) -> AdaptedSuperResolutionProcessor {
         let unitOfFrame = plan.unitOfFrame(scenes: scenes, units: units)
-        let upscaler = TiledUpscaler(model: networks.model, tileSize: plan.options.tileSize, overlap: UpscaleJob.defaultOverlap(plan.options.model))
+        let upscaler = TiledUpscaler(model: model, tileSize: plan.options.tileSize, overlap: UpscaleJob.defaultOverlap(plan.options.model))
         return AdaptedSuperResolutionProcessor(
-            upscaler: upscaler, outputScale: plan.outputScale, pretrained: networks.pretrained,
+            upscaler: upscaler, outputScale: plan.outputScale, pretrained: pretrained,
             unitOfFrame: { unitOfFrame[min($0, unitOfFrame.count - 1)] },
             weightsFile: { folder.weights(unit: $0) })
     }
@@ -188,9 +195,7 @@ public enum RestoreJob {
 
     package static func detectScenes(_ input: String, options: RestoreOptions, folder: RestoreWorkFolder,
                                      report: (String) -> Void) throws -> [Scene] {
-        if let data = FileManager.default.contents(atPath: folder.scenes) {
-            return try SceneList.read(json: data).scenes
-        }
+        if FileManager.default.fileExists(atPath: folder.scenes) { return try folder.readScenes() }
         let list = try SceneDetector(options.scenes).detect(path: input, progress: ProgressReporter(stage: "scenes", total: nil))
         guard !list.scenes.isEmpty else { throw MediaError(input, "has no video frames: nothing to restore") }
         try list.write(to: folder.scenes, as: .json)
@@ -200,9 +205,7 @@ public enum RestoreJob {
 
     package static func formUnits(_ input: String, scenes: [Scene], options: RestoreOptions, branch: ReconstructionBranch,
                                   folder: RestoreWorkFolder, report: (String) -> Void) throws -> [AdaptationUnit] {
-        if let data = FileManager.default.contents(atPath: folder.units) {
-            return try JSONDecoder().decode([AdaptationUnit].self, from: data)
-        }
+        if FileManager.default.fileExists(atPath: folder.units) { return try folder.readUnits() }
         let sampler = SceneFrameSampler(count: options.framesPerScene, neighbours: options.adaptation.target == .neighbour)
         let sampled = try sampler.sample(input, scenes: scenes, file: folder.frame)
         let groups: [[Int]]

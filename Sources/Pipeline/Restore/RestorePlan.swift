@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import Media
 
@@ -9,6 +10,9 @@ public struct RestorePlan: Codable, Equatable, Sendable {
     public var options: RestoreOptions
     public var resources: RestoreJob.Resources
     public var outputScale: Int
+    /// The matrix threads of the planning process: results are bit for bit the same at the same
+    /// thread count, so tasks run with it unless told otherwise.
+    public var threads: Int
     public var inputWidth: Int
     public var inputHeight: Int
     public var frames: Int
@@ -31,6 +35,7 @@ public struct RestorePlan: Codable, Equatable, Sendable {
         self.options = options
         self.resources = resources
         self.outputScale = outputScale
+        threads = BLASRuntime.threadCount
         let reader = try VideoFrameReader(path: input)
         inputWidth = reader.width
         inputHeight = reader.height

@@ -28,6 +28,13 @@ public struct RestoreWorkFolder: Sendable {
     public var jobLock: String { file("locks/job.lock") }
     public func stageLock(_ stage: String) -> String { file("locks/\(stage).lock") }
     public var clusterFolder: String { file("cluster") }
+    /// Seconds a render task took, kept for the report and the status's ETA.
+    public func renderSeconds(unit: Int) -> String { file("cluster/render-\(unit).seconds") }
+    func recordedRenderSeconds(unit: Int) -> Double? {
+        (try? String(contentsOfFile: renderSeconds(unit: unit), encoding: .utf8)).flatMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+    /// Left by a cluster task that failed every attempt (and removed when it starts again).
+    public func failedMarker(_ task: RestoreTask) -> String { file("cluster/\(task.name).failed") }
     public var scenes: String { file("scenes.json") }
     public var units: String { file("units.json") }
     public var framesFolder: String { file("frames") }
@@ -45,8 +52,24 @@ public struct RestoreWorkFolder: Sendable {
     public func dump(frame: Int, _ picture: DumpedPicture) -> String { file(Self.dumpName(frame: frame, picture)) }
     public var report: String { file("report.html") }
 
+    /// The scenes the plan stage detected.
+    public func readScenes() throws -> [Scene] {
+        guard let data = FileManager.default.contents(atPath: scenes) else { throw PipelineError("\(scenes): missing: plan the job first") }
+        return try SceneList.read(json: data).scenes
+    }
+
+    /// The adaptation units the plan stage formed.
+    public func readUnits() throws -> [AdaptationUnit] {
+        guard let data = FileManager.default.contents(atPath: units) else { throw PipelineError("\(units): missing: plan the job first") }
+        do {
+            return try JSONDecoder().decode([AdaptationUnit].self, from: data)
+        } catch {
+            throw PipelineError("\(units): not a list of adaptation units")
+        }
+    }
+
     package func prepare() throws {
-        for folder in [path, framesFolder, adaptedFolder] {
+        for folder in [path, framesFolder, adaptedFolder, clusterFolder] {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
     }

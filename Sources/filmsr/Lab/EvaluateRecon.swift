@@ -9,7 +9,7 @@ struct EvaluateRecon: ParsableCommand {
         commandName: "recon",
         abstract: "Measure a trained reconstruction branch on held-out photographs, family by family.")
 
-    @Argument(help: "The branch (a train recon result or checkpoint).")
+    @Argument(help: "The branch (a lab train recon result or checkpoint).")
     var checkpoint: String
 
     @Option(name: .customLong("samples"), help: "Held-out pairs per degradation family.")

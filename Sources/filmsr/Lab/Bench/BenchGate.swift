@@ -34,7 +34,7 @@ struct BenchGate: ParsableCommand {
             study = try GateStudy.Report(joining: replay.map { path in
                 guard let data = FileManager.default.contents(atPath: path) else { throw UsageError("\(path): no such file") }
                 guard let report = try? JSONDecoder().decode(GateStudy.Report.self, from: data) else {
-                    throw UsageError("\(path): not a study.json written by bench gate")
+                    throw UsageError("\(path): not a study.json written by filmsr lab bench gate")
                 }
                 return report
             })
@@ -71,7 +71,7 @@ extension JSONEncoder {
     }
 }
 
-/// The tables `bench gate` prints.
+/// The tables `lab bench gate` prints.
 struct GateAnalysis: Encodable {
     var correlationsTuning: [GateStudy.Correlation]
     var correlationsHeldOut: [GateStudy.Correlation]

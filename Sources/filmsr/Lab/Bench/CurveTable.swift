@@ -2,7 +2,7 @@ import Foundation
 import Lab
 import Pipeline
 
-/// The plain-text table of `bench curve`: one row per measured iteration, one column per
+/// The plain-text table of `lab bench curve`: one row per measured iteration, one column per
 /// variant, then what the stop rule would have done in each.
 enum CurveTable {
     static func print(_ report: OverfittingCurve.Report) {
