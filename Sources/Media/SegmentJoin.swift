@@ -9,7 +9,7 @@ extension SegmentedRender {
     public func join() throws -> TranscodeSummary {
         let destination = try OutputPath(output, inputs: [input])
         let media = try MediaInput(path: input)
-        let reader = try VideoFrameReader(input: media, readsOtherStreams: true)
+        let reader = try VideoFrameReader(input: media, readsOtherStreams: true, filters: filters)
         var source = try VideoSegmentFile.Reader(path: try existingSegment(0))
         let file = try MediaOutput(destination)
         // The stream's parameters come from an encoder set up as the segments' were; the segments

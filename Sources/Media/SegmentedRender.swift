@@ -21,10 +21,14 @@ public struct SegmentedRender {
     public let segments: [Range<Int>]
     /// The encoder of every segment, and the streams the film keeps.
     public let options: TranscodeOptions
+    /// What the pictures go through before the processor: `options.filters` measured on the input,
+    /// or the plan given (every reader of a job must see the same frames).
+    public let filters: FilterPlan?
     /// Whether the finished film's container wants the codec's global header.
     let globalHeader: Bool
 
-    public init(input: String, output: String, folder: String, segments: [Range<Int>], options: TranscodeOptions) throws {
+    public init(input: String, output: String, folder: String, segments: [Range<Int>], options: TranscodeOptions,
+                filters: FilterPlan? = nil) throws {
         guard let first = segments.first, first.lowerBound == 0,
               zip(segments, segments.dropFirst()).allSatisfy({ $0.upperBound == $1.lowerBound }), segments.allSatisfy({ !$0.isEmpty }) else {
             throw MediaError(folder, "render segments must be consecutive, non-empty runs of frames from frame 0")
@@ -32,14 +36,12 @@ public struct SegmentedRender {
         guard let format = av_guess_format(nil, output, nil) else {
             throw MediaError(output, "unknown output container: use a name ending in .mkv, .mp4 or .mov")
         }
-        guard options.filters == nil else {
-            throw MediaError(input, "archival filters (deinterlacing, inverse telecine) are not yet applied to a render in segments")
-        }
         self.input = input
         self.output = output
         self.folder = folder
         self.segments = segments
         self.options = options
+        self.filters = try filters ?? options.filters?.plan(forFile: input)
         globalHeader = format.pointee.flags & AVFMT_GLOBALHEADER != 0
     }
 
@@ -76,7 +78,7 @@ public struct SegmentedRender {
     /// Renders every segment not yet in the folder; returns how many frames it processed.
     @discardableResult
     public func render(processor: some FrameProcessor, progress: ((TranscodeProgress) -> Void)? = nil) throws -> Int {
-        let reader = try VideoFrameReader(path: input)
+        let reader = try VideoFrameReader(path: input, filters: filters)
         let size = processor.outputSize(width: reader.width, height: reader.height)
         try prepare(outputWidth: size.width, outputHeight: size.height)
         return try render(Array(segments.indices), processor: processor, progress: progress)
@@ -105,7 +107,7 @@ public struct SegmentedRender {
     /// Returns how many frames it processed.
     @discardableResult
     public func render(_ chosen: [Int], processor: some FrameProcessor, progress: ((TranscodeProgress) -> Void)? = nil) throws -> Int {
-        let reader = try VideoFrameReader(path: input)
+        let reader = try VideoFrameReader(path: input, filters: filters)
         let size = processor.outputSize(width: reader.width, height: reader.height)
         let encoderInput = reader.encoderInput(width: size.width, height: size.height)
         let (settings, _) = try self.settings(outputWidth: size.width, outputHeight: size.height)
@@ -160,7 +162,7 @@ public struct SegmentedRender {
 
     /// This render's settings and the header its encoder writes, for pictures of the given size.
     private func settings(outputWidth: Int, outputHeight: Int) throws -> (Settings, VideoSegmentFile.Header) {
-        let reader = try VideoFrameReader(path: input)
+        let reader = try VideoFrameReader(path: input, filters: filters)
         let header = VideoSegmentFile.Header(of: try VideoEncoder(settings: options.encoder,
                                                                   input: reader.encoderInput(width: outputWidth, height: outputHeight),
                                                                   globalHeader: globalHeader, path: output))

@@ -25,7 +25,7 @@ struct Frames: ParsableCommand {
     @OptionGroup var diagnostics: DiagnosticOptions
 
     func run() throws {
-        for file in try FrameDumper.dump(file, frames: at, into: out, bitsPerComponent: sixteenBit ? 16 : 8) {
+        for file in try FrameDumper.dump(file, frames: at, into: out, bitsPerComponent: sixteenBit ? 16 : 8).map(\.path) {
             print(file)
         }
     }

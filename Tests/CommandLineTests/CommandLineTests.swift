@@ -62,7 +62,6 @@ final class CommandLineTests: CommandLineTestCase {
         XCTAssertEqual(video["r_frame_rate"] as? String, "24000/1001")
         try assertOneLineErrors([
             (["transcode", sample("interlaced.mkv"), folder + "/x.mkv", "--deinterlace", "blend"], "--deinterlace blend: choose auto, off, bwdif, yadif"),
-            (["restore", sample("interlaced.mkv"), folder + "/y.mkv", "--deinterlace", "auto"], "restore does not apply archival filters yet"),
         ])
     }
 

@@ -67,6 +67,25 @@ final class RestoreCommandTests: CommandLineTestCase {
         return try String(contentsOfFile: log, encoding: .utf8)
     }
 
+    /// Every stage of a restore sees the deinterlaced pictures: restoring the interlaced sample
+    /// with --deinterlace auto gives exactly the frames of restoring a deinterlaced lossless
+    /// master of it, progressive; the work folder keeps the filters, and a resume with others is
+    /// refused.
+    func testRestoreAdaptsAndRendersTheDeinterlacedPictures() throws {
+        let folder = try temporaryDirectory()
+        let branch = try makeBranch(in: folder)
+        let options = quick + ["--reconstruction", branch]
+        let restored = try filmsrSucceeding(["restore", sample("interlaced.mkv"), folder + "/restored.mkv", "--deinterlace", "auto"] + options)
+        XCTAssertTrue(restored.output.contains("filters: idet: ") && restored.output.contains("bwdif"), restored.output)
+        try filmsrSucceeding(["transcode", sample("interlaced.mkv"), folder + "/master.mkv", "--codec", "ffv1", "--deinterlace", "auto"])
+        try filmsrSucceeding(["restore", folder + "/master.mkv", folder + "/from-master.mkv"] + options)
+        XCTAssertEqual(try videoChecksums(folder + "/restored.mkv"), try videoChecksums(folder + "/from-master.mkv"))
+        XCTAssertEqual(try ffprobeStreams(folder + "/restored.mkv", ["-select_streams", "v:0"])[0]["field_order"] as? String, "progressive")
+        try assertOneLineErrors([
+            (["restore", sample("interlaced.mkv"), folder + "/restored.mkv", "--deinterlace", "yadif"] + options, "work folder of another job"),
+        ])
+    }
+
     /// One job, one writer: a second restore on a busy work folder is refused at once, naming the
     /// folder's lock and the process holding it; once that process is dead (killed, no clean-up),
     /// the next run takes the folder over and finishes the job.

@@ -19,7 +19,7 @@ final class FrameDumpTests: XCTestCase {
         // Frame 3 by index, and the frame on screen at 1.5 s into the stream.
         let wantedTime = frames[0].time + 1.5
         let atTime = frames.last { $0.time <= wantedTime }!
-        let written = try FrameDumper.dump(source, frames: [.index(3), .time(wantedTime)], into: directory + "/dump")
+        let written = try FrameDumper.dump(source, frames: [.index(3), .time(wantedTime)], into: directory + "/dump").map(\.path)
         XCTAssertEqual(written.map { ($0 as NSString).lastPathComponent },
                        ["frame_000003.png", String(format: "frame_%06d.png", atTime.index)])
         for (file, frame) in zip(written, [frames[3], atTime]) {
@@ -36,7 +36,7 @@ final class FrameDumpTests: XCTestCase {
         let directory = try temporaryDirectory()
         let source = directory + "/ten.mkv"
         try ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=64x48:rate=25:duration=0.2", "-pix_fmt", "yuv444p10le", "-c:v", "ffv1", source])
-        let file = try FrameDumper.dump(source, frames: [.index(0)], into: directory, bitsPerComponent: 16)[0]
+        let file = try FrameDumper.dump(source, frames: [.index(0)], into: directory, bitsPerComponent: 16)[0].path
         let stream = (try ffprobe(file, ["-show_streams"])["streams"] as! [[String: Any]])[0]
         XCTAssertEqual(stream["pix_fmt"] as? String, "rgb48be")
         let original = try decodeAll(source)[0].image.pixels, dumped = try decodeAll(file)[0].image.pixels

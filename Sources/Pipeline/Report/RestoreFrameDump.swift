@@ -37,16 +37,12 @@ enum RestoreFrameDump {
     /// One decoding pass over the chosen frames (FrameDumper writes them at the source's depth,
     /// so reading them back gives exactly the values rendering decodes), then each frame upscaled
     /// by `processor` exactly as rendering does it. Returns the indices of the frames dumped.
-    static func write(_ input: String, frames selectors: [FrameSelector], folder: RestoreWorkFolder,
+    static func write(_ input: String, filters: FilterPlan?, frames selectors: [FrameSelector], folder: RestoreWorkFolder,
                       processor: AdaptedSuperResolutionProcessor, outputScale: Int) throws -> [Int] {
         let depth = try MediaProbe.probe(input).video.bitsPerComponent > 8 ? 16 : 8
         var dumped: [Int] = []
-        for staged in try FrameDumper.dump(input, frames: selectors, into: folder.dumpFolder, bitsPerComponent: depth) {
-            // FrameDumper names its files frame_NNNNNN.png by frame index.
-            let name = (staged as NSString).lastPathComponent
-            guard let index = Int(name.dropFirst("frame_".count).dropLast(".png".count)) else {
-                throw PipelineError("\(staged): not a frame file of FrameDumper")
-            }
+        for written in try FrameDumper.dump(input, frames: selectors, into: folder.dumpFolder, bitsPerComponent: depth, filters: filters) {
+            let staged = written.path, index = written.index
             let lrFile = folder.dump(frame: index, .lr)
             guard rename(staged, lrFile) == 0 else { throw PipelineError("\(lrFile): cannot write") }
             guard let lr = try VideoFrameReader(path: lrFile).next()?.image else { throw MediaError(lrFile, "has no picture") }

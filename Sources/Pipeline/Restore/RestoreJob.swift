@@ -70,7 +70,7 @@ public enum RestoreJob {
                                  pretrained: networks.pretrained, folder: folder)
         var dumpedFrames: [Int] = []
         if !dump.isEmpty {
-            dumpedFrames = try RestoreFrameDump.write(input, frames: dump, folder: folder, processor: processor,
+            dumpedFrames = try RestoreFrameDump.write(input, filters: planned.plan.filters, frames: dump, folder: folder, processor: processor,
                                                       outputScale: planned.plan.outputScale)
             report("frames \(dumpedFrames.map(String.init).joined(separator: ", ")) dumped into \(folder.dumpFolder)")
         }
@@ -105,10 +105,6 @@ public enum RestoreJob {
                              report: (String) -> Void) throws -> Planned {
         let destination = try OutputPath(output, inputs: [input])
         guard FileManager.default.fileExists(atPath: input) else { throw MediaError(input, "no such file") }
-        guard resources.transcode.filters == nil else {
-            throw PipelineError("\(input): restore does not apply archival filters yet; make a progressive master first "
-                                + "(filmsr transcode IN MASTER.mkv --codec ffv1 --deinterlace auto, or --ivtc) and restore that")
-        }
         let folder = RestoreWorkFolder(resources.workFolder ?? output + ".work")
         try folder.prepare()
         // First, so that a second run on a busy folder is refused at once.
@@ -122,10 +118,13 @@ public enum RestoreJob {
         try options.scenes.validate()
         try options.acceptance.validate()
 
-        try claim(folder, for: RestoreJobRecord(input: input, options: options))
-        let scenes = try detectScenes(input, options: options, folder: folder, report: report)
-        let units = try formUnits(input, scenes: scenes, options: options, branch: networks.branch, folder: folder, report: report)
-        let plan = try RestorePlan(input: absolute(input), output: absolute(destination.path), options: options,
+        try claim(folder, for: RestoreJobRecord(input: input, options: options, filters: resources.transcode.filters))
+        // Measured once per run (deterministic): every stage after this one sees the same pictures.
+        let filters = try resources.transcode.filters?.plan(forFile: input)
+        if let filters { report("filters: \(filters.reason)") }
+        let scenes = try detectScenes(input, filters: filters, options: options, folder: folder, report: report)
+        let units = try formUnits(input, filters: filters, scenes: scenes, options: options, branch: networks.branch, folder: folder, report: report)
+        let plan = try RestorePlan(input: absolute(input), output: absolute(destination.path), filters: filters, options: options,
                                    resources: resources.absolute(workFolder: folder.path), outputScale: outputScale,
                                    scenes: scenes, units: units, segmentFrames: segmentFrames)
         try SegmentedRender(plan, folder: folder).prepare(outputWidth: plan.outputWidth, outputHeight: plan.outputHeight)
@@ -193,21 +192,21 @@ public enum RestoreJob {
         try JSONEncoder.sorted.encode(record).write(to: URL(fileURLWithPath: folder.job), options: .atomic)
     }
 
-    package static func detectScenes(_ input: String, options: RestoreOptions, folder: RestoreWorkFolder,
+    package static func detectScenes(_ input: String, filters: FilterPlan? = nil, options: RestoreOptions, folder: RestoreWorkFolder,
                                      report: (String) -> Void) throws -> [Scene] {
         if FileManager.default.fileExists(atPath: folder.scenes) { return try folder.readScenes() }
-        let list = try SceneDetector(options.scenes).detect(path: input, progress: ProgressReporter(stage: "scenes", total: nil))
+        let list = try SceneDetector(options.scenes).detect(path: input, filters: filters, progress: ProgressReporter(stage: "scenes", total: nil))
         guard !list.scenes.isEmpty else { throw MediaError(input, "has no video frames: nothing to restore") }
         try list.write(to: folder.scenes, as: .json)
         report("\(list.scenes.count) scenes in \(list.frameCount) frames")
         return list.scenes
     }
 
-    package static func formUnits(_ input: String, scenes: [Scene], options: RestoreOptions, branch: ReconstructionBranch,
+    package static func formUnits(_ input: String, filters: FilterPlan? = nil, scenes: [Scene], options: RestoreOptions, branch: ReconstructionBranch,
                                   folder: RestoreWorkFolder, report: (String) -> Void) throws -> [AdaptationUnit] {
         if FileManager.default.fileExists(atPath: folder.units) { return try folder.readUnits() }
         let sampler = SceneFrameSampler(count: options.framesPerScene, neighbours: options.adaptation.target == .neighbour)
-        let sampled = try sampler.sample(input, scenes: scenes, file: folder.frame)
+        let sampled = try sampler.sample(input, filters: filters, scenes: scenes, file: folder.frame)
         let groups: [[Int]]
         switch options.granularity {
         case .scene: groups = scenes.indices.map { [$0] }
@@ -225,7 +224,7 @@ public enum RestoreJob {
                                                              neighbours: options.adaptation.target == .neighbour)
                 units[index].evidence = EvidenceFrames.choose(scenes: unitScenes, trainingFrames: training, count: options.acceptance.evidencePairs)
             }
-            try SceneFrameSampler.extract(input, frames: Set(units.flatMap { $0.evidence.flatMap { [$0, $0 + 1] } }), file: folder.frame)
+            try SceneFrameSampler.extract(input, filters: filters, frames: Set(units.flatMap { $0.evidence.flatMap { [$0, $0 + 1] } }), file: folder.frame)
         }
         try JSONEncoder.sorted.encode(units).write(to: URL(fileURLWithPath: folder.units), options: .atomic)
         return units

@@ -6,6 +6,8 @@ import Media
 /// folder can run any later stage: adapt unit k, render unit k's segments, join the film.
 public struct RestorePlan: Codable, Equatable, Sendable {
     public var input: String
+    /// What every stage reads the input through (deinterlacing, inverse telecine, deflicker).
+    public var filters: FilterPlan?
     public var output: String
     public var options: RestoreOptions
     public var resources: RestoreJob.Resources
@@ -28,15 +30,16 @@ public struct RestorePlan: Codable, Equatable, Sendable {
     public var outputWidth: Int { inputWidth * outputScale }
     public var outputHeight: Int { inputHeight * outputScale }
 
-    init(input: String, output: String, options: RestoreOptions, resources: RestoreJob.Resources, outputScale: Int,
+    init(input: String, output: String, filters: FilterPlan?, options: RestoreOptions, resources: RestoreJob.Resources, outputScale: Int,
          scenes: [Scene], units: [AdaptationUnit], segmentFrames: Int) throws {
         self.input = input
+        self.filters = filters
         self.output = output
         self.options = options
         self.resources = resources
         self.outputScale = outputScale
         threads = BLASRuntime.threadCount
-        let reader = try VideoFrameReader(path: input)
+        let reader = try VideoFrameReader(path: input, filters: filters)
         inputWidth = reader.width
         inputHeight = reader.height
         frames = scenes.last.map { $0.lastFrame + 1 } ?? 0
@@ -85,6 +88,6 @@ extension SegmentedRender {
     /// The render of a planned restore.
     init(_ plan: RestorePlan, folder: RestoreWorkFolder) throws {
         try self.init(input: plan.input, output: plan.output, folder: folder.renderFolder, segments: plan.segments,
-                      options: plan.resources.transcode)
+                      options: plan.resources.transcode, filters: plan.filters)
     }
 }

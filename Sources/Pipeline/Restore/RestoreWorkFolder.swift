@@ -1,4 +1,5 @@
 import Foundation
+import Media
 
 /// A restore job's work folder: everything needed to resume, and to inspect what each stage did.
 ///
@@ -81,12 +82,15 @@ struct RestoreJobRecord: Codable, Equatable {
     var inputBytes: Int64
     var inputModified: Double
     var options: RestoreOptions
+    /// The archival filters asked for: a resume with others would mix two films' frames.
+    var filters: ArchivalFilters?
 
-    init(input: String, options: RestoreOptions) throws {
+    init(input: String, options: RestoreOptions, filters: ArchivalFilters?) throws {
         let attributes = try FileManager.default.attributesOfItem(atPath: input)
         self.input = URL(fileURLWithPath: input).standardizedFileURL.path
         inputBytes = (attributes[.size] as? NSNumber)?.int64Value ?? 0
         inputModified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
         self.options = options
+        self.filters = filters
     }
 }

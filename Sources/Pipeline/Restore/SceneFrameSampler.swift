@@ -46,13 +46,13 @@ package struct SceneFrameSampler {
 
     /// One decoding pass; returns the kept frame indices of each scene, and writes each kept
     /// frame (and its neighbour) to `file(index)`.
-    package func sample(_ path: String, scenes: [Scene], file: (Int) -> String) throws -> [[Int]] {
+    package func sample(_ path: String, filters: FilterPlan? = nil, scenes: [Scene], file: (Int) -> String) throws -> [[Int]] {
         var kept = [[Int]](repeating: [], count: scenes.count)
         var filledSlots = Set<Int>(), sceneIndex = 0
         var lastKept: RGBImage?
         var neighbourWanted: Int?
         var previous: DecodedFrame?
-        let reader = try VideoFrameReader(path: path)
+        let reader = try VideoFrameReader(path: path, filters: filters)
         while let frame = try reader.next(), frame.index <= scenes.last!.lastFrame + 1 {
             defer { previous = frame }
             if frame.index == neighbourWanted {
@@ -82,10 +82,10 @@ package struct SceneFrameSampler {
     }
 
     /// One decoding pass that writes the frames `wanted` (those not already in place) to `file(index)`.
-    static func extract(_ path: String, frames wanted: Set<Int>, file: (Int) -> String) throws {
+    static func extract(_ path: String, filters: FilterPlan? = nil, frames wanted: Set<Int>, file: (Int) -> String) throws {
         let missing = wanted.filter { !FileManager.default.fileExists(atPath: file($0)) }
         guard let last = missing.max() else { return }
-        let reader = try VideoFrameReader(path: path)
+        let reader = try VideoFrameReader(path: path, filters: filters)
         while let frame = try reader.next(), frame.index <= last {
             if missing.contains(frame.index) { try PNGWriter.write(frame.image, to: file(frame.index), bitsPerComponent: 16) }
         }

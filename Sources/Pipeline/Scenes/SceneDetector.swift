@@ -14,9 +14,10 @@ public struct SceneDetector: Sendable {
 
     /// Reads the file's main video stream once, frame by frame (memory does not grow with its
     /// length), reporting frames done to `progress`.
-    public func detect(path: String, progress: ProgressReporter? = nil) throws -> SceneList {
+    /// With `filters`, the scenes are those of the filtered pictures (deinterlaced, inverse telecined).
+    public func detect(path: String, filters: FilterPlan? = nil, progress: ProgressReporter? = nil) throws -> SceneList {
         try options.validate()
-        let reader = try VideoFrameReader(path: path)
+        let reader = try VideoFrameReader(path: path, filters: filters)
         var tracker = SceneCutTracker(options: options)
         while let frame = try reader.next() {
             tracker.add(frame)
