@@ -4,14 +4,14 @@ import Foundation
 /// published Real-ESRGAN weights run, and train, on this engine.
 public enum NCNNModel {
     public static func load(param paramPath: String, weights weightsPath: String) throws -> Graph {
-        guard let text = try? String(contentsOfFile: paramPath, encoding: .utf8) else {
-            throw EngineError("\(paramPath): cannot read the file")
-        }
-        guard let data = FileManager.default.contents(atPath: weightsPath) else {
-            throw EngineError("\(weightsPath): cannot read the file")
-        }
+        try load(param: FileBytes.read(paramPath), file: paramPath, weights: FileBytes.read(weightsPath), file: weightsPath)
+    }
+
+    /// `load` of the two files' bytes already in memory; the file names name them in errors.
+    static func load(param: Data, file paramPath: String, weights: Data, file weightsPath: String) throws -> Graph {
+        guard let text = String(data: param, encoding: .utf8) else { throw EngineError("\(paramPath): not an ncnn .param file (not UTF-8 text)") }
         let layers = try NCNNParamParser.parse(text, file: paramPath)
-        var reader = NCNNWeightReader(file: weightsPath, bytes: [UInt8](data))
+        var reader = NCNNWeightReader(file: weightsPath, bytes: [UInt8](weights))
         let graph = try build(layers, reader: &reader, file: paramPath)
         guard reader.isAtEnd else {
             throw EngineError("\(weightsPath): \(reader.bytes.count - reader.offset) bytes left over: the weights do not belong to \(paramPath)")

@@ -56,7 +56,12 @@ public enum Safetensors {
 
     /// Reads every tensor (float32 or float16, converted to float) and the metadata.
     public static func read(_ path: String) throws -> (entries: [Entry], metadata: [String: String]) {
-        let (tensors, metadata) = try readRaw(path, dtypes: ["F32": 4, "F16": 2])
+        try read(FileBytes.read(path), file: path)
+    }
+
+    /// `read` of a file's bytes already in memory; `file` names it in errors.
+    static func read(_ data: Data, file: String) throws -> (entries: [Entry], metadata: [String: String]) {
+        let (tensors, metadata) = try readRaw(data, file: file, dtypes: ["F32": 4, "F16": 2])
         let entries = tensors.map { tensor in
             Entry(name: tensor.name, shape: tensor.shape, values: (0..<tensor.count).map { i in
                 tensor.dtype == "F32" ? Float(bitPattern: UInt32(truncatingIfNeeded: tensor.word(i)))
@@ -69,7 +74,12 @@ public enum Safetensors {
     /// Reads every tensor stored as float64 or float32 as doubles: for parameters whose precision
     /// matters (NIQE's pristine covariance is stored in float64).
     public static func readDoubles(_ path: String) throws -> (entries: [(name: String, shape: [Int], values: [Double])], metadata: [String: String]) {
-        let (tensors, metadata) = try readRaw(path, dtypes: ["F64": 8, "F32": 4])
+        try readDoubles(FileBytes.read(path), file: path)
+    }
+
+    /// `readDoubles` of a file's bytes already in memory; `file` names it in errors.
+    static func readDoubles(_ data: Data, file: String) throws -> (entries: [(name: String, shape: [Int], values: [Double])], metadata: [String: String]) {
+        let (tensors, metadata) = try readRaw(data, file: file, dtypes: ["F64": 8, "F32": 4])
         let entries = tensors.map { tensor in
             (name: tensor.name, shape: tensor.shape, values: (0..<tensor.count).map { i in
                 tensor.dtype == "F64" ? Double(bitPattern: tensor.word(i)) : Double(Float(bitPattern: UInt32(truncatingIfNeeded: tensor.word(i))))
@@ -93,9 +103,8 @@ public enum Safetensors {
     }
 
     /// Header and byte ranges checked; `dtypes` maps each accepted dtype to its element width.
-    private static func readRaw(_ path: String, dtypes: KeyValuePairs<String, Int>) throws -> (tensors: [RawTensor], metadata: [String: String]) {
-        guard let file = FileManager.default.contents(atPath: path) else { throw EngineError("\(path): cannot read the file") }
-        let bytes = [UInt8](file)
+    private static func readRaw(_ data: Data, file path: String, dtypes: KeyValuePairs<String, Int>) throws -> (tensors: [RawTensor], metadata: [String: String]) {
+        let bytes = [UInt8](data)
         guard bytes.count >= 8 else { throw EngineError("\(path): not a safetensors file (shorter than its header length)") }
         let headerLength = bytes[0..<8].enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
         guard headerLength <= UInt64(bytes.count - 8), headerLength <= 100_000_000 else {
