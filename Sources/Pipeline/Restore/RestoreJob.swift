@@ -139,7 +139,7 @@ public enum RestoreJob {
     /// Takes the work folder for this job, or refuses one made for another.
     private static func claim(_ folder: RestoreWorkFolder, for record: RestoreJobRecord) throws {
         if let data = FileManager.default.contents(atPath: folder.job) {
-            guard let saved = try? JSONDecoder().decode(RestoreJobRecord.self, from: data), saved == record else {
+            guard try RestoreJobRecord.read(json: data, file: folder.job) == record else {
                 throw PipelineError("\(folder.path): work folder of another job (other input or options); use another --work folder or delete it")
             }
             return
@@ -150,7 +150,9 @@ public enum RestoreJob {
     static func detectScenes(_ input: String, options: RestoreOptions, folder: RestoreWorkFolder,
                                      report: (String) -> Void) throws -> [Scene] {
         if let data = FileManager.default.contents(atPath: folder.scenes) {
-            return try SceneList.read(json: data).scenes
+            let list = try SceneList.read(json: data, file: folder.scenes)
+            guard !list.scenes.isEmpty else { throw PipelineError("\(folder.scenes): holds no scene; delete the work folder") }
+            return list.scenes
         }
         let list = try SceneDetector(options.scenes).detect(path: input, progress: ProgressReporter(stage: "scenes", total: nil))
         guard !list.scenes.isEmpty else { throw MediaError(input, "has no video frames: nothing to restore") }
@@ -162,7 +164,7 @@ public enum RestoreJob {
     static func formUnits(_ input: String, scenes: [Scene], options: RestoreOptions, branch: ReconstructionBranch,
                                   folder: RestoreWorkFolder, report: (String) -> Void) throws -> [AdaptationUnit] {
         if let data = FileManager.default.contents(atPath: folder.units) {
-            return try JSONDecoder().decode([AdaptationUnit].self, from: data)
+            return try AdaptationUnit.readList(json: data, file: folder.units, scenes: scenes)
         }
         let sampler = SceneFrameSampler(count: options.framesPerScene, neighbours: options.adaptation.target == .neighbour)
         let sampled = try sampler.sample(input, scenes: scenes, file: folder.frame)

@@ -58,4 +58,9 @@ struct RestoreJobRecord: Codable, Equatable {
         inputModified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
         self.options = options
     }
+
+    /// Reads job.json; `file` names it in errors.
+    static func read(json: Data, file: String) throws -> RestoreJobRecord {
+        try WorkFileDecoding.decode(RestoreJobRecord.self, from: json, file: file, what: "a restore job record")
+    }
 }
