@@ -135,8 +135,10 @@ public enum Safetensors {
             guard offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= dataLength else {
                 throw EngineError("\(path): tensor '\(name)' lies outside the file (bytes \(offsets[0])..<\(offsets[1]) of \(dataLength)): truncated?")
             }
-            guard count < Int.max / width, offsets[1] - offsets[0] == count * width else {
-                throw EngineError("\(path): tensor '\(name)' holds \(offsets[1] - offsets[0]) bytes, its shape \(shape) needs \(count * width)")
+            // A shape too large to count in bytes is named without multiplying it out (that would trap).
+            let (needed, tooLarge) = count.multipliedReportingOverflow(by: width)
+            guard !tooLarge, offsets[1] - offsets[0] == needed else {
+                throw EngineError("\(path): tensor '\(name)' holds \(offsets[1] - offsets[0]) bytes, its shape \(shape) needs \(tooLarge ? "more than a file can hold" : String(needed))")
             }
             tensors.append(RawTensor(name: name, dtype: dtype, shape: shape, count: count, width: width, start: dataStart + offsets[0], bytes: bytes))
         }
