@@ -30,8 +30,9 @@ done
 # The three libraries, instrumented for coverage and AddressSanitizer; -enable-testing lets the
 # targets reach the internal byte-taking readers.
 scratch=.build-fuzz
-swift build -c release --scratch-path "$scratch" -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing --target Pipeline >"$scratch.log" 2>&1 \
-  || { tail -20 "$scratch.log" >&2; echo "fuzz: building the libraries failed (log: $scratch.log)" >&2; exit 1; }
+mkdir -p "$scratch/fuzz"
+swift build -c release --scratch-path "$scratch" -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing --target Pipeline >"$scratch/fuzz/build.log" 2>&1 \
+  || { tail -20 "$scratch/fuzz/build.log" >&2; echo "fuzz: building the libraries failed (log: $scratch/fuzz/build.log)" >&2; exit 1; }
 build=$scratch/release
 libraries=("$build"/Engine.build/*.o "$build"/Media.build/*.o "$build"/Pipeline.build/*.o
            -I "$build/Modules" -I Sources/COpenBLAS -I Sources/CFFmpeg
@@ -42,7 +43,6 @@ link() {  # link OUTPUT SANITIZERS SOURCES...
   swiftc -O -sanitize="$sanitizers" -parse-as-library "$@" "${libraries[@]}" -o "$output" 2>&1 | grep -v "Cannot export local symbol" >&2 || true
   [ -x "$output" ] || { echo "fuzz: linking $output failed" >&2; exit 1; }
 }
-mkdir -p "$scratch/fuzz"
 swiftc -sanitize=address Fuzz/Seeds/WriteSeeds.swift "${libraries[@]}" -o "$scratch/fuzz/write-seeds" 2>&1 | grep -v "Cannot export local symbol" >&2 || true
 rm -rf "$scratch/fuzz/seeds" "$scratch/fuzz/corpus" "$scratch/fuzz/crashes"
 "$scratch/fuzz/write-seeds" "$scratch/fuzz/seeds"

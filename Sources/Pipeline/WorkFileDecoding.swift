@@ -20,7 +20,8 @@ enum WorkFileDecoding {
         @unknown default: return "cannot be decoded"
         }
         let field = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? "." + $0.stringValue }.joined()
-        let problem = context.debugDescription.split(whereSeparator: \.isNewline).joined(separator: " ")
-        return field.isEmpty ? problem : "\(field.hasPrefix(".") ? String(field.dropFirst()) : field): \(problem)"
+        let reason = field.isEmpty ? context.debugDescription : "\(field.hasPrefix(".") ? String(field.dropFirst()) : field): \(context.debugDescription)"
+        // Keys are the file's own text and may hold line breaks.
+        return reason.split(whereSeparator: \.isNewline).joined(separator: " ")
     }
 }

@@ -117,6 +117,7 @@ public enum Safetensors {
         let dataLength = bytes.count - dataStart
         var metadata: [String: String] = [:]
         var tensors: [RawTensor] = []
+        // Names and dtypes are the file's own text: EngineError.quoted keeps the message one line.
         for (name, value) in header.sorted(by: { $0.key < $1.key }) {
             if name == "__metadata__" {
                 guard let table = value as? [String: String] else { throw EngineError("\(path): __metadata__ must map strings to strings") }
@@ -125,20 +126,20 @@ public enum Safetensors {
             }
             guard let description = value as? [String: Any], let dtype = description["dtype"] as? String,
                   let shape = description["shape"] as? [Int], let offsets = description["data_offsets"] as? [Int], offsets.count == 2 else {
-                throw EngineError("\(path): tensor '\(name)' lacks dtype, shape or data_offsets")
+                throw EngineError("\(path): tensor \(EngineError.quoted(name)) lacks dtype, shape or data_offsets")
             }
             guard let width = dtypes.first(where: { $0.key == dtype })?.value else {
-                throw EngineError("\(path): tensor '\(name)' has dtype \(dtype); only \(dtypes.map(\.key).joined(separator: " and ")) are read")
+                throw EngineError("\(path): tensor \(EngineError.quoted(name)) has dtype \(EngineError.quoted(dtype)); only \(dtypes.map(\.key).joined(separator: " and ")) are read")
             }
-            guard shape.allSatisfy({ $0 >= 0 }) else { throw EngineError("\(path): tensor '\(name)' has a negative dimension") }
+            guard shape.allSatisfy({ $0 >= 0 }) else { throw EngineError("\(path): tensor \(EngineError.quoted(name)) has a negative dimension") }
             let count = shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }
             guard offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= dataLength else {
-                throw EngineError("\(path): tensor '\(name)' lies outside the file (bytes \(offsets[0])..<\(offsets[1]) of \(dataLength)): truncated?")
+                throw EngineError("\(path): tensor \(EngineError.quoted(name)) lies outside the file (bytes \(offsets[0])..<\(offsets[1]) of \(dataLength)): truncated?")
             }
             // A shape too large to count in bytes is named without multiplying it out (that would trap).
             let (needed, tooLarge) = count.multipliedReportingOverflow(by: width)
             guard !tooLarge, offsets[1] - offsets[0] == needed else {
-                throw EngineError("\(path): tensor '\(name)' holds \(offsets[1] - offsets[0]) bytes, its shape \(shape) needs \(tooLarge ? "more than a file can hold" : String(needed))")
+                throw EngineError("\(path): tensor \(EngineError.quoted(name)) holds \(offsets[1] - offsets[0]) bytes, its shape \(shape) needs \(tooLarge ? "more than a file can hold" : String(needed))")
             }
             tensors.append(RawTensor(name: name, dtype: dtype, shape: shape, count: count, width: width, start: dataStart + offsets[0], bytes: bytes))
         }
