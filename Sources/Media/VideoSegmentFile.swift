@@ -101,32 +101,35 @@ enum VideoSegmentFile {
     final class Reader {
         let path: String
         let header: Header
-        private let handle: FileHandle
+        private let source: any ByteSource
 
-        init(path: String) throws {
+        convenience init(path: String) throws {
+            guard let source = FileByteSource(path: path) else { throw MediaError(path, "cannot open the render segment") }
+            try self.init(source, path: path)
+        }
+
+        /// Reads from `source`; `path` names it in errors.
+        init(_ source: any ByteSource, path: String) throws {
             self.path = path
-            guard let handle = FileHandle(forReadingAtPath: path) else { throw MediaError(path, "cannot open the render segment") }
-            self.handle = handle
-            guard try Self.read(handle, path, magic.count) == magic else { throw MediaError(path, "is not a FilmSR render segment") }
-            let fields = try Self.read(handle, path, 24)
+            self.source = source
+            guard source.remaining >= magic.count, try source.read(magic.count) == magic else { throw MediaError(path, "is not a FilmSR render segment") }
+            let fields = try Self.take(source, path, 24)
             guard fields.load(UInt32.self, at: 0) == version else { throw MediaError(path, "is a render segment of another FilmSR version") }
-            let extradata = try Self.read(handle, path, Int(fields.load(UInt32.self, at: 20)))
+            let extradata = try Self.take(source, path, Int(fields.load(UInt32.self, at: 20)))
             header = Header(width: Int(fields.load(UInt32.self, at: 4)), height: Int(fields.load(UInt32.self, at: 8)),
                             timeBase: AVRational(num: fields.load(Int32.self, at: 12), den: fields.load(Int32.self, at: 16)),
                             extradata: extradata)
         }
 
-        deinit { try? handle.close() }
-
         /// The next packet into `packet`; false at the end.
         func next(into packet: Packet) throws -> Bool {
-            let fields = try handle.read(upToCount: 32) ?? Data()
-            if fields.isEmpty { return false }
-            guard fields.count == 32 else { throw MediaError(path, "render segment is cut short") }
-            let bytes = [UInt8](fields)
+            guard source.remaining > 0 else { return false }
+            let bytes = try Self.take(source, path, 32)
             let size = Int(bytes.load(UInt32.self, at: 28))
-            try check(av_new_packet(packet.pointer, Int32(size)), path, "out of memory for a packet")
-            let data = try Self.read(handle, path, size)
+            // The size is read from the file: the data must be there before a packet that large is made.
+            let data = try Self.take(source, path, size)
+            guard let packetSize = Int32(exactly: size) else { throw MediaError(path, "render segment holds a packet of \(size) bytes, more than FFmpeg takes") }
+            try check(av_new_packet(packet.pointer, packetSize), path, "out of memory for a packet")
             if size > 0 { data.withUnsafeBufferPointer { packet.pointer.pointee.data.update(from: $0.baseAddress!, count: size) } }
             packet.pointer.pointee.pts = bytes.load(Int64.self, at: 0)
             packet.pointer.pointee.dts = bytes.load(Int64.self, at: 8)
@@ -138,20 +141,26 @@ enum VideoSegmentFile {
         /// The presentation times of the packets still to read, in decoding order, without their data.
         func remainingPresentationTimes() throws -> [Int64] {
             var times: [Int64] = []
-            while let fields = try handle.read(upToCount: 32), !fields.isEmpty {
-                guard fields.count == 32 else { throw MediaError(path, "render segment is cut short") }
-                let bytes = [UInt8](fields)
+            while source.remaining > 0 {
+                let bytes = try Self.take(source, path, 32)
                 times.append(bytes.load(Int64.self, at: 0))
-                try handle.seek(toOffset: try handle.offset() + UInt64(bytes.load(UInt32.self, at: 28)))
+                let size = Int(bytes.load(UInt32.self, at: 28))
+                try Self.checkLeft(source, path, size)
+                try source.skip(size)
             }
             return times
         }
 
-        private static func read(_ handle: FileHandle, _ path: String, _ count: Int) throws -> [UInt8] {
-            guard count > 0 else { return [] }
-            let data = try handle.read(upToCount: count) ?? Data()
-            guard data.count == count else { throw MediaError(path, "render segment is cut short") }
-            return [UInt8](data)
+        /// The next `count` bytes, or one line saying the file ends before them.
+        private static func take(_ source: any ByteSource, _ path: String, _ count: Int) throws -> [UInt8] {
+            try checkLeft(source, path, count)
+            let bytes = try source.read(count)
+            guard bytes.count == count else { throw MediaError(path, "render segment is cut short") }
+            return bytes
+        }
+
+        private static func checkLeft(_ source: any ByteSource, _ path: String, _ count: Int) throws {
+            guard count <= source.remaining else { throw MediaError(path, "render segment is cut short") }
         }
     }
 }

@@ -128,7 +128,7 @@ final class SceneDetectionTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: folder) }
 
         try list.write(to: folder + "/scenes.json", as: .json)
-        XCTAssertEqual(try SceneList.read(json: Data(contentsOf: URL(fileURLWithPath: folder + "/scenes.json"))), list)
+        XCTAssertEqual(try SceneList.read(json: Data(contentsOf: URL(fileURLWithPath: folder + "/scenes.json")), file: "scenes.json"), list)
 
         try list.write(to: folder + "/scenes.csv", as: .csv)
         let lines = try String(contentsOfFile: folder + "/scenes.csv", encoding: .utf8).split(separator: "\n")

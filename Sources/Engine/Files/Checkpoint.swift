@@ -9,8 +9,14 @@ public enum Checkpoint {
     /// Loads values into `parameters` by name; every parameter must be present with the same size.
     @discardableResult
     public static func load(_ path: String, into parameters: [Parameter]) throws -> [String: String] {
-        let (entries, metadata) = try Safetensors.read(path)
-        try assign(entries, readFrom: path, to: parameters)
+        try load(FileBytes.read(path), file: path, into: parameters)
+    }
+
+    /// `load` of a file's bytes already in memory; `file` names it in errors.
+    @discardableResult
+    static func load(_ data: Data, file: String, into parameters: [Parameter]) throws -> [String: String] {
+        let (entries, metadata) = try Safetensors.read(data, file: file)
+        try assign(entries, readFrom: file, to: parameters)
         return metadata
     }
 

@@ -4,14 +4,14 @@ import Foundation
 /// published Real-ESRGAN weights run, and train, on this engine.
 public enum NCNNModel {
     public static func load(param paramPath: String, weights weightsPath: String) throws -> Graph {
-        guard let text = try? String(contentsOfFile: paramPath, encoding: .utf8) else {
-            throw EngineError("\(paramPath): cannot read the file")
-        }
-        guard let data = FileManager.default.contents(atPath: weightsPath) else {
-            throw EngineError("\(weightsPath): cannot read the file")
-        }
+        try load(param: FileBytes.read(paramPath), file: paramPath, weights: FileBytes.read(weightsPath), file: weightsPath)
+    }
+
+    /// `load` of the two files' bytes already in memory; the file names name them in errors.
+    static func load(param: Data, file paramPath: String, weights: Data, file weightsPath: String) throws -> Graph {
+        guard let text = String(data: param, encoding: .utf8) else { throw EngineError("\(paramPath): not an ncnn .param file (not UTF-8 text)") }
         let layers = try NCNNParamParser.parse(text, file: paramPath)
-        var reader = NCNNWeightReader(file: weightsPath, bytes: [UInt8](data))
+        var reader = NCNNWeightReader(file: weightsPath, bytes: [UInt8](weights))
         let graph = try build(layers, reader: &reader, file: paramPath)
         guard reader.isAtEnd else {
             throw EngineError("\(weightsPath): \(reader.bytes.count - reader.offset) bytes left over: the weights do not belong to \(paramPath)")
@@ -39,13 +39,17 @@ public enum NCNNModel {
                 for output in layer.outputs { blobs[output] = graph.addInput(output) }
             case "Split":
                 // Copies in ncnn; here every output names the same blob, and gradients add up there.
+                guard inputs.count == 1 else { throw EngineError("\(file): layer \(layer.name): Split must have one input") }
                 for output in layer.outputs { blobs[output] = inputs[0] }
             case "Convolution":
                 try single(convolution(layer, reader: &reader, file: file))
             case "PReLU":
                 let count = try layer.int(0, default: 0)
+                guard count > 0 else { throw EngineError("\(file): layer \(layer.name): PReLU needs a positive channel count, not \(count)") }
+                // Read before the layer is made: the count is only as good as the file.
+                let slopes = try reader.floats(count, "\(layer.name) slopes")
                 let prelu = PReLU(name: layer.name, channels: count)
-                prelu.slope.value.copy(from: Tensor(prelu.slope.shape, values: try reader.floats(count, "\(layer.name) slopes")))
+                prelu.slope.value.copy(from: Tensor(prelu.slope.shape, values: slopes))
                 try single(prelu)
             case "ReLU":
                 let slope = try layer.float(0, default: 0)
@@ -99,8 +103,10 @@ public enum NCNNModel {
         let weightCount = try layer.int(6, default: 0)
         let hasBias = try layer.int(5, default: 0) != 0
         let values = [outputs, kernelWidth, kernelHeight, geometry.dilationX, geometry.dilationY, geometry.strideX, geometry.strideY]
+        let (filterSize, overflowKernel) = kernelWidth.multipliedReportingOverflow(by: kernelHeight)
+        let (perInputChannel, overflowOutputs) = filterSize.multipliedReportingOverflow(by: outputs)
         guard values.allSatisfy({ $0 > 0 }), [geometry.padLeft, geometry.padRight, geometry.padTop, geometry.padBottom].allSatisfy({ $0 >= 0 }),
-              weightCount > 0, weightCount % (outputs * kernelWidth * kernelHeight) == 0 else {
+              !overflowKernel, !overflowOutputs, weightCount > 0, weightCount % perInputChannel == 0 else {
             throw EngineError("\(file): layer \(layer.name): inconsistent convolution parameters")
         }
         let activation: Activation
@@ -110,12 +116,13 @@ public enum NCNNModel {
         case 2: activation = .leakyReLU(slope: try layer.floats(10).first ?? 0)
         case let other: throw EngineError("\(file): layer \(layer.name): fused activation \(other) is not supported")
         }
-        let conv = Convolution(name: layer.name, inputChannels: weightCount / (outputs * kernelWidth * kernelHeight),
+        // Read before the layer is made: the counts are only as good as the file.
+        let weights = try reader.taggedWeights(weightCount, "\(layer.name) weights")
+        let biases = hasBias ? try reader.floats(outputs, "\(layer.name) bias") : nil
+        let conv = Convolution(name: layer.name, inputChannels: weightCount / perInputChannel,
                                outputChannels: outputs, geometry: geometry, bias: hasBias, activation: activation)
-        conv.weight.value.copy(from: Tensor(conv.weight.shape, values: try reader.taggedWeights(weightCount, "\(layer.name) weights")))
-        if let bias = conv.bias {
-            bias.value.copy(from: Tensor(bias.shape, values: try reader.floats(outputs, "\(layer.name) bias")))
-        }
+        conv.weight.value.copy(from: Tensor(conv.weight.shape, values: weights))
+        if let bias = conv.bias, let biases { bias.value.copy(from: Tensor(bias.shape, values: biases)) }
         return conv
     }
 

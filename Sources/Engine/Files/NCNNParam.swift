@@ -1,5 +1,7 @@
 /// One layer line of an ncnn .param file: type, name, blob names and numbered parameters.
 public struct NCNNLayerDescription: Sendable {
+    /// The .param file it was read from, which errors name.
+    public var file: String
     public var type: String
     public var name: String
     public var inputs: [String]
@@ -8,7 +10,7 @@ public struct NCNNLayerDescription: Sendable {
 
     func int(_ key: Int, default value: Int) throws -> Int {
         guard let parameter = parameters[key] else { return value }
-        guard case .int(let number) = parameter else { throw EngineError("layer \(name): parameter \(key) is not an integer") }
+        guard case .int(let number) = parameter else { throw EngineError("\(file): layer \(name): parameter \(key) is not an integer") }
         return number
     }
 
@@ -17,7 +19,7 @@ public struct NCNNLayerDescription: Sendable {
         case nil: value
         case .float(let number)?: number
         case .int(let number)?: Float(number)
-        case .array?: throw EngineError("layer \(name): parameter \(key) is not a number")
+        case .array?: throw EngineError("\(file): layer \(name): parameter \(key) is not a number")
         }
     }
 
@@ -25,7 +27,7 @@ public struct NCNNLayerDescription: Sendable {
         switch parameters[key] {
         case nil: []
         case .array(let values)?: values
-        default: throw EngineError("layer \(name): parameter \(key) is not a list")
+        default: throw EngineError("\(file): layer \(name): parameter \(key) is not a list")
         }
     }
 }
@@ -56,8 +58,9 @@ public enum NCNNParamParser {
         }
         return try lines.enumerated().map { number, fields in
             let lineNumber = number + 3
+            // Compared by subtraction: counts read from the file may be as large as Int allows.
             guard fields.count >= 4, let inputCount = Int(fields[2]), let outputCount = Int(fields[3]),
-                  inputCount >= 0, outputCount >= 0, fields.count >= 4 + inputCount + outputCount else {
+                  inputCount >= 0, outputCount >= 0, inputCount <= fields.count - 4, outputCount <= fields.count - 4 - inputCount else {
                 throw EngineError("\(file): line \(lineNumber) is not 'type name inputs outputs blobs... params...'")
             }
             let blobs = fields[4..<(4 + inputCount + outputCount)].map(String.init)
@@ -85,7 +88,7 @@ public enum NCNNParamParser {
                     throw EngineError("\(file): line \(lineNumber): '\(pair[1])' is not a number")
                 }
             }
-            return NCNNLayerDescription(type: String(fields[0]), name: String(fields[1]),
+            return NCNNLayerDescription(file: file, type: String(fields[0]), name: String(fields[1]),
                                         inputs: Array(blobs[0..<inputCount]), outputs: Array(blobs[inputCount...]),
                                         parameters: parameters)
         }

@@ -11,28 +11,32 @@ struct NCNNWeightReader {
         self.bytes = bytes
     }
 
-    private func need(_ count: Int, _ what: String) throws {
-        guard count >= 0, offset + count <= bytes.count else {
-            throw EngineError("\(file): truncated: \(what) needs \(count) bytes at offset \(offset), the file has \(bytes.count)")
+    /// The bytes `count` values of `width` bytes take (a count read from the .param file: it may
+    /// be anything), when the file has them after the offset.
+    private func need(_ count: Int, width: Int, _ what: String) throws -> Int {
+        let (byteCount, overflow) = count.multipliedReportingOverflow(by: width)
+        guard count >= 0, !overflow, byteCount <= bytes.count - offset else {
+            throw EngineError("\(file): truncated: \(what) needs \(count) values of \(width) bytes at offset \(offset), the file has \(bytes.count) bytes")
         }
+        return byteCount
     }
 
     private mutating func uint32() throws -> UInt32 {
-        try need(4, "a tag")
+        _ = try need(1, width: 4, "a tag")
         defer { offset += 4 }
         return UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16 | UInt32(bytes[offset + 3]) << 24
     }
 
     /// Plain float32 values (ncnn's type 1: biases, PReLU slopes).
     mutating func floats(_ count: Int, _ what: String) throws -> [Float] {
-        try need(count * 4, what)
+        let byteCount = try need(count, width: 4, what)
         var values = [Float](repeating: 0, count: count)
         values.withUnsafeMutableBytes { target in
             bytes.withUnsafeBytes { source in
-                target.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[offset..<(offset + count * 4)]))
+                target.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[offset..<(offset + byteCount)]))
             }
         }
-        offset += count * 4
+        offset += byteCount
         return values.map { Float(bitPattern: $0.bitPattern.littleEndian) }
     }
 
@@ -41,8 +45,10 @@ struct NCNNWeightReader {
         let tag = try uint32()
         switch tag {
         case 0x0130_6B47:
-            let byteCount = (count * 2 + 3) / 4 * 4  // padded to 4 bytes
-            try need(byteCount, what)
+            let byteCount = try (need(count, width: 2, what) + 3) / 4 * 4  // padded to 4 bytes
+            guard byteCount <= bytes.count - offset else {
+                throw EngineError("\(file): truncated: \(what) lacks the padding of its float16 values at offset \(offset)")
+            }
             var values = [Float](repeating: 0, count: count)
             for i in 0..<count {
                 let bits = UInt16(bytes[offset + 2 * i]) | UInt16(bytes[offset + 2 * i + 1]) << 8

@@ -56,7 +56,12 @@ public enum Safetensors {
 
     /// Reads every tensor (float32 or float16, converted to float) and the metadata.
     public static func read(_ path: String) throws -> (entries: [Entry], metadata: [String: String]) {
-        let (tensors, metadata) = try readRaw(path, dtypes: ["F32": 4, "F16": 2])
+        try read(FileBytes.read(path), file: path)
+    }
+
+    /// `read` of a file's bytes already in memory; `file` names it in errors.
+    static func read(_ data: Data, file: String) throws -> (entries: [Entry], metadata: [String: String]) {
+        let (tensors, metadata) = try readRaw(data, file: file, dtypes: ["F32": 4, "F16": 2])
         let entries = tensors.map { tensor in
             Entry(name: tensor.name, shape: tensor.shape, values: (0..<tensor.count).map { i in
                 tensor.dtype == "F32" ? Float(bitPattern: UInt32(truncatingIfNeeded: tensor.word(i)))
@@ -69,7 +74,12 @@ public enum Safetensors {
     /// Reads every tensor stored as float64 or float32 as doubles: for parameters whose precision
     /// matters (NIQE's pristine covariance is stored in float64).
     public static func readDoubles(_ path: String) throws -> (entries: [(name: String, shape: [Int], values: [Double])], metadata: [String: String]) {
-        let (tensors, metadata) = try readRaw(path, dtypes: ["F64": 8, "F32": 4])
+        try readDoubles(FileBytes.read(path), file: path)
+    }
+
+    /// `readDoubles` of a file's bytes already in memory; `file` names it in errors.
+    static func readDoubles(_ data: Data, file: String) throws -> (entries: [(name: String, shape: [Int], values: [Double])], metadata: [String: String]) {
+        let (tensors, metadata) = try readRaw(data, file: file, dtypes: ["F64": 8, "F32": 4])
         let entries = tensors.map { tensor in
             (name: tensor.name, shape: tensor.shape, values: (0..<tensor.count).map { i in
                 tensor.dtype == "F64" ? Double(bitPattern: tensor.word(i)) : Double(Float(bitPattern: UInt32(truncatingIfNeeded: tensor.word(i))))
@@ -93,9 +103,8 @@ public enum Safetensors {
     }
 
     /// Header and byte ranges checked; `dtypes` maps each accepted dtype to its element width.
-    private static func readRaw(_ path: String, dtypes: KeyValuePairs<String, Int>) throws -> (tensors: [RawTensor], metadata: [String: String]) {
-        guard let file = FileManager.default.contents(atPath: path) else { throw EngineError("\(path): cannot read the file") }
-        let bytes = [UInt8](file)
+    private static func readRaw(_ data: Data, file path: String, dtypes: KeyValuePairs<String, Int>) throws -> (tensors: [RawTensor], metadata: [String: String]) {
+        let bytes = [UInt8](data)
         guard bytes.count >= 8 else { throw EngineError("\(path): not a safetensors file (shorter than its header length)") }
         let headerLength = bytes[0..<8].enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
         guard headerLength <= UInt64(bytes.count - 8), headerLength <= 100_000_000 else {
@@ -108,6 +117,7 @@ public enum Safetensors {
         let dataLength = bytes.count - dataStart
         var metadata: [String: String] = [:]
         var tensors: [RawTensor] = []
+        // Names and dtypes are the file's own text: EngineError.quoted keeps the message one line.
         for (name, value) in header.sorted(by: { $0.key < $1.key }) {
             if name == "__metadata__" {
                 guard let table = value as? [String: String] else { throw EngineError("\(path): __metadata__ must map strings to strings") }
@@ -116,18 +126,20 @@ public enum Safetensors {
             }
             guard let description = value as? [String: Any], let dtype = description["dtype"] as? String,
                   let shape = description["shape"] as? [Int], let offsets = description["data_offsets"] as? [Int], offsets.count == 2 else {
-                throw EngineError("\(path): tensor '\(name)' lacks dtype, shape or data_offsets")
+                throw EngineError("\(path): tensor \(EngineError.quoted(name)) lacks dtype, shape or data_offsets")
             }
             guard let width = dtypes.first(where: { $0.key == dtype })?.value else {
-                throw EngineError("\(path): tensor '\(name)' has dtype \(dtype); only \(dtypes.map(\.key).joined(separator: " and ")) are read")
+                throw EngineError("\(path): tensor \(EngineError.quoted(name)) has dtype \(EngineError.quoted(dtype)); only \(dtypes.map(\.key).joined(separator: " and ")) are read")
             }
-            guard shape.allSatisfy({ $0 >= 0 }) else { throw EngineError("\(path): tensor '\(name)' has a negative dimension") }
+            guard shape.allSatisfy({ $0 >= 0 }) else { throw EngineError("\(path): tensor \(EngineError.quoted(name)) has a negative dimension") }
             let count = shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }
             guard offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= dataLength else {
-                throw EngineError("\(path): tensor '\(name)' lies outside the file (bytes \(offsets[0])..<\(offsets[1]) of \(dataLength)): truncated?")
+                throw EngineError("\(path): tensor \(EngineError.quoted(name)) lies outside the file (bytes \(offsets[0])..<\(offsets[1]) of \(dataLength)): truncated?")
             }
-            guard count < Int.max / width, offsets[1] - offsets[0] == count * width else {
-                throw EngineError("\(path): tensor '\(name)' holds \(offsets[1] - offsets[0]) bytes, its shape \(shape) needs \(count * width)")
+            // A shape too large to count in bytes is named without multiplying it out (that would trap).
+            let (needed, tooLarge) = count.multipliedReportingOverflow(by: width)
+            guard !tooLarge, offsets[1] - offsets[0] == needed else {
+                throw EngineError("\(path): tensor \(EngineError.quoted(name)) holds \(offsets[1] - offsets[0]) bytes, its shape \(shape) needs \(tooLarge ? "more than a file can hold" : String(needed))")
             }
             tensors.append(RawTensor(name: name, dtype: dtype, shape: shape, count: count, width: width, start: dataStart + offsets[0], bytes: bytes))
         }

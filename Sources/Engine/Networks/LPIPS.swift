@@ -12,7 +12,7 @@ public final class LPIPS {
     private let features: Graph
     private let distances: [LPIPSDistance]
 
-    private init() {
+    init() {
         features = AlexNetFeatures.makeGraph()
         distances = AlexNetFeatures.tapChannels.enumerated().map { LPIPSDistance(name: "lpips.head\($0.offset + 1).weight", channels: $0.element) }
     }
@@ -23,14 +23,20 @@ public final class LPIPS {
             throw EngineError("\(path): LPIPS weights are missing; run scripts/setup.sh (or scripts/fetch-lpips.sh)")
         }
         let lpips = LPIPS()
+        try lpips.assignWeights(FileBytes.read(path), file: path)
+        return lpips
+    }
+
+    /// Reads the weights in `data` (the bytes of `file`) into this instance; `load` without the
+    /// file system, for fuzzing the reader without building a network per input.
+    func assignWeights(_ data: Data, file: String) throws {
         do {
-            try Checkpoint.load(path, into: lpips.features.parameters + lpips.distances.map(\.weight))
+            try Checkpoint.load(data, file: file, into: features.parameters + distances.map(\.weight))
         } catch let error as EngineError {
             // The reader's messages start with the path: keep one line that names it once.
-            let reason = error.description.hasPrefix(path + ": ") ? String(error.description.dropFirst(path.count + 2)) : error.description
-            throw EngineError("\(path): damaged LPIPS weights (\(reason)); run scripts/setup.sh (or scripts/fetch-lpips.sh) to fetch them again")
+            let reason = error.description.hasPrefix(file + ": ") ? String(error.description.dropFirst(file.count + 2)) : error.description
+            throw EngineError("\(file): damaged LPIPS weights (\(reason)); run scripts/setup.sh (or scripts/fetch-lpips.sh) to fetch them again")
         }
-        return lpips
     }
 
     /// $FILMSR_LPIPS, else assets/lpips/alexnet.safetensors (see AssetLocation).

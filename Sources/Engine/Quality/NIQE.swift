@@ -28,12 +28,17 @@ public struct NIQE: Sendable {
         guard FileManager.default.fileExists(atPath: path) else {
             throw EngineError("\(path): NIQE parameters are missing; run scripts/setup.sh (or scripts/fetch-niqe.sh)")
         }
+        try self.init(parameters: FileBytes.read(path), file: path)
+    }
+
+    /// The pristine model from the bytes of `file`.
+    init(parameters data: Data, file path: String) throws {
         func damaged(_ reason: String) -> EngineError {
             EngineError("\(path): damaged NIQE parameters (\(reason)); run scripts/setup.sh (or scripts/fetch-niqe.sh) to fetch them again")
         }
         let entries: [(name: String, shape: [Int], values: [Double])]
         do {
-            entries = try Safetensors.readDoubles(path).entries
+            entries = try Safetensors.readDoubles(data, file: path).entries
         } catch let error as EngineError {
             // The reader's messages start with the path: keep one line that names it once.
             throw damaged(error.description.hasPrefix(path + ": ") ? String(error.description.dropFirst(path.count + 2)) : error.description)

@@ -25,11 +25,12 @@ public struct AdaptationUnitSummary: Codable, Equatable, Sendable {
 
     package static func read(_ path: String) throws -> AdaptationUnitSummary? {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        do {
-            return try JSONDecoder().decode(AdaptationUnitSummary.self, from: data)
-        } catch {
-            throw PipelineError("\(path): not an adaptation summary")
-        }
+        return try read(json: data, file: path)
+    }
+
+    /// `read` of the file's bytes; `file` names it in errors.
+    static func read(json: Data, file: String) throws -> AdaptationUnitSummary {
+        try WorkFileDecoding.decode(AdaptationUnitSummary.self, from: json, file: file, what: "an adaptation summary")
     }
 
     func write(to path: String) throws {

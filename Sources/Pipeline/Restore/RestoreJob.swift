@@ -184,7 +184,7 @@ public enum RestoreJob {
     /// Takes the work folder for this job, or refuses one made for another.
     private static func claim(_ folder: RestoreWorkFolder, for record: RestoreJobRecord) throws {
         if let data = FileManager.default.contents(atPath: folder.job) {
-            guard let saved = try? JSONDecoder().decode(RestoreJobRecord.self, from: data), saved == record else {
+            guard try RestoreJobRecord.read(json: data, file: folder.job) == record else {
                 throw PipelineError("\(folder.path): work folder of another job (other input or options); use another --work folder or delete it")
             }
             return

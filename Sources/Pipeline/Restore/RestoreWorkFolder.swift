@@ -56,17 +56,15 @@ public struct RestoreWorkFolder: Sendable {
     /// The scenes the plan stage detected.
     public func readScenes() throws -> [Scene] {
         guard let data = FileManager.default.contents(atPath: scenes) else { throw PipelineError("\(scenes): missing: plan the job first") }
-        return try SceneList.read(json: data).scenes
+        let list = try SceneList.read(json: data, file: scenes)
+        guard !list.scenes.isEmpty else { throw PipelineError("\(scenes): holds no scene; delete the work folder") }
+        return list.scenes
     }
 
     /// The adaptation units the plan stage formed.
     public func readUnits() throws -> [AdaptationUnit] {
         guard let data = FileManager.default.contents(atPath: units) else { throw PipelineError("\(units): missing: plan the job first") }
-        do {
-            return try JSONDecoder().decode([AdaptationUnit].self, from: data)
-        } catch {
-            throw PipelineError("\(units): not a list of adaptation units")
-        }
+        return try AdaptationUnit.readList(json: data, file: units, scenes: try readScenes())
     }
 
     package func prepare() throws {
@@ -92,5 +90,10 @@ struct RestoreJobRecord: Codable, Equatable {
         inputModified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
         self.options = options
         self.filters = filters
+    }
+
+    /// Reads job.json; `file` names it in errors.
+    static func read(json: Data, file: String) throws -> RestoreJobRecord {
+        try WorkFileDecoding.decode(RestoreJobRecord.self, from: json, file: file, what: "a restore job record")
     }
 }

@@ -29,8 +29,21 @@ extension SceneList {
         }
     }
 
-    public static func read(json: Data) throws -> SceneList {
-        try JSONDecoder().decode(SceneList.self, from: json)
+    /// Reads what `write(to:as: .json)` wrote; `file` names it in errors. The scenes must be what
+    /// the detector makes, which the restore job relies on: numbered from 0, each at least one
+    /// frame, each starting where the one before ended, from frame 0 to the film's last frame.
+    public static func read(json: Data, file: String) throws -> SceneList {
+        let list = try WorkFileDecoding.decode(SceneList.self, from: json, file: file, what: "a scene list")
+        var next = 0
+        for (position, scene) in list.scenes.enumerated() {
+            guard scene.index == position, scene.firstFrame == next, scene.frameCount >= 1,
+                  !scene.firstFrame.addingReportingOverflow(scene.frameCount).overflow else {
+                throw PipelineError("\(file): scene \(position + 1) does not follow on from the one before (index \(scene.index), first frame \(scene.firstFrame), \(scene.frameCount) frames)")
+            }
+            next = scene.firstFrame + scene.frameCount
+        }
+        guard next == list.frameCount else { throw PipelineError("\(file): the scenes cover \(next) frames of \(list.frameCount)") }
+        return list
     }
 
     func json() throws -> String {
