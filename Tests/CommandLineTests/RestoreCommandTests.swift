@@ -86,6 +86,28 @@ final class RestoreCommandTests: CommandLineTestCase {
         ])
     }
 
+    /// `submit --estimate` plans the job, times fine-tuning and rendering here and prints the
+    /// core-hours without submitting; `status` on that planned folder says work remains (exit 3),
+    /// and once a task is marked failed for good it names it and exits 1.
+    func testEstimateThenStatusOfAPlannedJob() throws {
+        let folder = try temporaryDirectory()
+        let branch = try makeBranch(in: folder)
+        let work = folder + "/film.mkv.work"
+        let estimate = try filmsrSucceeding(["submit", sample("reel_old.mp4"), folder + "/film.mkv", "--estimate"] + quick + ["--reconstruction", branch])
+        XCTAssertTrue(estimate.output.contains("adaptation: 5 units x "), estimate.output)
+        XCTAssertTrue(estimate.output.contains("rendering:  120 frames x "), estimate.output)
+        XCTAssertTrue(estimate.output.contains("core-hours"), estimate.output)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: work + "/cluster/task.sh"), "nothing submitted")
+
+        let waiting = try filmsr(["status", work])
+        XCTAssertEqual(waiting.status, 3, waiting.output + waiting.errors)
+        XCTAssertTrue(waiting.output.contains("adapt   0/5 done, 5 waiting"), waiting.output)
+        FileManager.default.createFile(atPath: work + "/cluster/adapt-2.failed", contents: nil)
+        let failed = try filmsr(["status", work])
+        XCTAssertEqual(failed.status, 1, failed.output + failed.errors)
+        XCTAssertTrue(failed.output.contains("FAILED: units 2"), failed.output)
+    }
+
     /// One job, one writer: a second restore on a busy work folder is refused at once, naming the
     /// folder's lock and the process holding it; once that process is dead (killed, no clean-up),
     /// the next run takes the folder over and finishes the job.
