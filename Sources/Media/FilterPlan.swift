@@ -1,4 +1,5 @@
-/// The filters chosen for one input: an FFmpeg filter description and why it was chosen.
+/// The filters chosen for one input: an FFmpeg filter description and why it was chosen, and
+/// gains for each picture after them.
 /// Made by `ArchivalFilters.plan(forFile:)`; a `VideoFrameReader` or `Transcoder` applies it.
 public struct FilterPlan: Codable, Sendable, Equatable {
     /// libavfilter's filter description, e.g. "bwdif=mode=send_frame:parity=tff:deint=all";
@@ -11,6 +12,8 @@ public struct FilterPlan: Codable, Sendable, Equatable {
     public var givesProgressive: Bool
     /// What idet measured, when it was run.
     public var measured: FieldStructure?
+    /// Applied to each picture after the filters (a deflicker that knows the cuts); nil: none.
+    public var gains: FrameGains?
 
     public init(graph: String?, reason: String, givesProgressive: Bool, measured: FieldStructure? = nil) {
         self.graph = graph

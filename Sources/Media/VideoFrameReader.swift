@@ -114,7 +114,7 @@ public final class VideoFrameReader {
         lastInterval = duration
         defer { nextIndex += 1 }
         return DecodedFrame(index: nextIndex, pts: pts, duration: duration, time: Double(pts) * timeBase.value,
-                            seconds: Double(duration) * timeBase.value, image: image)
+                            seconds: Double(duration) * timeBase.value, image: filters?.gains?.apply(image, frame: nextIndex) ?? image)
     }
 
     /// The next picture with a usable timestamp and its stored duration, converted to RGB.

@@ -50,10 +50,16 @@ struct RestoreJobArguments: ParsableArguments {
     /// The job's options and resources; sets the matrix threads of this process.
     func job() throws -> (RestoreOptions, RestoreJob.Resources) {
         BLASRuntime.setThreadCount(restore.threads)
-        let options = try restore.restoreOptions(granularity: try AdaptationGranularity(argument: granularity))
+        var options = try restore.restoreOptions(granularity: try AdaptationGranularity(argument: granularity))
         var resources = restore.resources()
         resources.transcode = try encoding.transcodeOptions()
         resources.workFolder = work
+        // A restore knows the cuts: it deflickers scene by scene rather than with FFmpeg's filter across them.
+        if let window = resources.transcode.filters?.deflickerFrames {
+            options.deflickerWindow = window
+            resources.transcode.filters?.deflickerFrames = nil
+            if resources.transcode.filters == ArchivalFilters(deinterlace: .off) { resources.transcode.filters = nil }
+        }
         return (options, resources)
     }
 }

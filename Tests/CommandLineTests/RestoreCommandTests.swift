@@ -86,14 +86,16 @@ final class RestoreCommandTests: CommandLineTestCase {
         ])
     }
 
-    /// `submit --estimate` plans the job, times fine-tuning and rendering here and prints the
-    /// core-hours without submitting; `status` on that planned folder says work remains (exit 3),
+    /// `submit --estimate` plans the job (here deflickering scene by scene), times fine-tuning
+    /// and rendering and prints the core-hours without submitting; `status` on that planned folder says work remains (exit 3),
     /// and once a task is marked failed for good it names it and exits 1.
     func testEstimateThenStatusOfAPlannedJob() throws {
         let folder = try temporaryDirectory()
         let branch = try makeBranch(in: folder)
         let work = folder + "/film.mkv.work"
-        let estimate = try filmsrSucceeding(["submit", sample("reel_old.mp4"), folder + "/film.mkv", "--estimate"] + quick + ["--reconstruction", branch])
+        let estimate = try filmsrSucceeding(["submit", sample("reel_old.mp4"), folder + "/film.mkv", "--estimate", "--deflicker", "9"]
+                                            + quick + ["--reconstruction", branch])
+        XCTAssertTrue(estimate.output.contains("filters: no filters; deflickered scene by scene over 9 frames"), estimate.output)
         XCTAssertTrue(estimate.output.contains("adaptation: 5 units x "), estimate.output)
         XCTAssertTrue(estimate.output.contains("rendering:  120 frames x "), estimate.output)
         XCTAssertTrue(estimate.output.contains("core-hours"), estimate.output)

@@ -115,14 +115,24 @@ public enum RestoreJob {
             throw PipelineError("output scale \(outputScale) is impossible with \(options.model) (x\(networks.model.scale)): choose 2 or 4, at most the model's")
         }
         guard options.framesPerScene >= 1 else { throw PipelineError("frames per scene must be at least 1") }
+        if let window = options.deflickerWindow, !(2...129).contains(window) {
+            throw PipelineError("deflicker works over 2 to 129 frames, not \(window)")
+        }
         try options.scenes.validate()
         try options.acceptance.validate()
 
         try claim(folder, for: RestoreJobRecord(input: input, options: options, filters: resources.transcode.filters))
         // Measured once per run (deterministic): every stage after this one sees the same pictures.
-        let filters = try resources.transcode.filters?.plan(forFile: input)
-        if let filters { report("filters: \(filters.reason)") }
+        var filters = try resources.transcode.filters?.plan(forFile: input)
         let scenes = try detectScenes(input, filters: filters, options: options, folder: folder, report: report)
+        if let window = options.deflickerWindow {
+            var deflickered = filters ?? FilterPlan(graph: nil, reason: "no filters", givesProgressive: false)
+            deflickered.gains = try SceneDeflicker.measure(input, filters: filters, scenes: scenes, window: window,
+                                                          progress: ProgressReporter(stage: "deflicker", total: scenes.last.map { $0.lastFrame + 1 }))
+            deflickered.reason += "; deflickered scene by scene over \(window) frames"
+            filters = deflickered
+        }
+        if let filters { report("filters: \(filters.reason)") }
         let units = try formUnits(input, filters: filters, scenes: scenes, options: options, branch: networks.branch, folder: folder, report: report)
         let plan = try RestorePlan(input: absolute(input), output: absolute(destination.path), filters: filters, options: options,
                                    resources: resources.absolute(workFolder: folder.path), outputScale: outputScale,

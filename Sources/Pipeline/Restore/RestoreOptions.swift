@@ -25,6 +25,8 @@ public struct RestoreOptions: Codable, Equatable, Sendable {
     public var acceptance = AcceptanceOptions()
     public var scenes = SceneDetectionOptions()
     public var tileSize = 192
+    /// Deflicker scene by scene over this many frames before adaptation (SceneDeflicker); nil: off.
+    public var deflickerWindow: Int?
 
     public init() {}
 }

@@ -1,0 +1,63 @@
+import Foundation
+import Media
+@testable import Pipeline
+import TestSupport
+import XCTest
+
+/// Deflickering scene by scene, measured on real footage with its truth: the clean reel with a
+/// brightness flicker added by FFmpeg. The frame means come back close to the truth's within
+/// each scene, and the change of light at every cut is kept, not smoothed across it.
+final class SceneDeflickerTests: XCTestCase {
+    private func means(_ path: String, gains: FrameGains? = nil) throws -> [Double] {
+        let reader = try VideoFrameReader(path: path)
+        var means: [Double] = []
+        while let frame = try reader.next() {
+            let image = gains?.apply(frame.image, frame: frame.index) ?? frame.image
+            means.append(image.pixels.reduce(0) { $0 + Double($1) } / Double(image.pixels.count))
+        }
+        return means
+    }
+
+    func testFlickerIsTakenOutWithinScenesAndCutsAreKept() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let clean = Repository.sample("reel_clean.mp4"), flickering = folder + "/flickering.mkv"
+        let made = try ProcessRunner.run("ffmpeg", ["-v", "error", "-nostdin", "-y", "-i", clean, "-vf", "eq=brightness='0.07*sin(2.4*n)':eval=frame",
+                                                    "-c:v", "ffv1", "-an", flickering])
+        XCTAssertEqual(made.status, 0, made.errorText)
+        let scenes = try SceneDetector(SceneDetectionOptions()).detect(path: clean).scenes
+        XCTAssertGreaterThan(scenes.count, 2)
+        let truth = try means(clean), before = try means(flickering)
+        let gains = try SceneDeflicker.measure(flickering, filters: nil, scenes: scenes, window: 9)
+        let after = try means(flickering, gains: gains)
+
+        // Error against the truth, beyond the truth's own scene-wide level (what flicker changes).
+        func error(_ measured: [Double]) -> Double {
+            zip(measured, truth).map { abs($0 - $1) }.reduce(0, +) / Double(truth.count)
+        }
+        XCTAssertLessThan(error(after), error(before) * 0.5, "before \(error(before)), after \(error(after))")
+        // Frame to frame within scenes: the flicker's jumps are gone.
+        func jumps(_ measured: [Double]) -> Double {
+            let inside = scenes.flatMap { scene in (scene.firstFrame + 1...scene.lastFrame).map { abs(measured[$0] - measured[$0 - 1]) } }
+            return inside.reduce(0, +) / Double(inside.count)
+        }
+        XCTAssertLessThan(jumps(after), jumps(before) * 0.4, "before \(jumps(before)), after \(jumps(after))")
+        // At every cut the step between shots stays the truth's, within the flicker's remainder.
+        for scene in scenes.dropFirst() {
+            let trueStep = truth[scene.firstFrame] - truth[scene.firstFrame - 1]
+            let step = after[scene.firstFrame] - after[scene.firstFrame - 1]
+            XCTAssertEqual(step, trueStep, accuracy: 0.03, "cut at \(scene.firstFrame)")
+        }
+    }
+
+    /// Gains follow the moving average within a scene only: a scene of steady light gets none.
+    func testASteadySceneIsLeftAlone() {
+        let means: [[Double]] = [[0.5, 0.5, 0.5], [0.6, 0.6, 0.6], [0.5, 0.5, 0.5], [0.2, 0.3, 0.4], [0.2, 0.3, 0.4], [0.2, 0.3, 0.4]]
+        let scenes = [Scene(index: 0, firstFrame: 0, frameCount: 3, startTime: 0, endTime: 0.125),
+                      Scene(index: 1, firstFrame: 3, frameCount: 3, startTime: 0.125, endTime: 0.25)]
+        let gains = SceneDeflicker.gains(means: means, scenes: scenes, window: 3).gains
+        for frame in 3..<6 { XCTAssertEqual(gains[frame], [1, 1, 1], "frame \(frame)") }
+        XCTAssertEqual(Double(gains[1][0]) * 0.6, (0.5 + 0.6 + 0.5) / 3, accuracy: 1e-6)
+        XCTAssertEqual(Double(gains[0][0]) * 0.5, (0.5 + 0.6) / 2, accuracy: 1e-6, "the window stops at the scene's start")
+    }
+}
