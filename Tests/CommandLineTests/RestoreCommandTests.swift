@@ -135,7 +135,9 @@ final class RestoreCommandTests: CommandLineTestCase {
         XCTAssertNotEqual(second.status, 0)
         XCTAssertEqual(second.errors.split(separator: "\n").count, 1, second.errors)
         XCTAssertTrue(second.errors.contains("work folder \(folder)/film.mkv.work is busy: held by process \(first.processIdentifier) on "), second.errors)
-        XCTAssertLessThan(seconds, 1, "refused at once")
+        // At once, not after waiting for the first run (minutes): a bound far from both, since
+        // a loaded machine must not fail the test on wall-clock time.
+        XCTAssertLessThan(seconds, 10, "refused at once (took \(seconds) s)")
         kill(first.processIdentifier, SIGKILL)
         first.waitUntilExit()
         try filmsrSucceeding(arguments)
