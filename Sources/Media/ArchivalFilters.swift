@@ -71,7 +71,11 @@ public struct ArchivalFilters: Codable, Sendable, Equatable {
     /// The filters for the input `path`: validates, measures with idet where needed, then `plan(for:)`.
     public func plan(forFile path: String) throws -> FilterPlan {
         try validate(path)
-        return plan(for: needsMeasurement ? try FieldStructure.measure(path, frames: measuredFrames) : nil)
+        let structure = needsMeasurement ? try FieldStructure.measure(path, frames: measuredFrames) : nil
+        if inverseTelecine, let structure, !structure.isInterlaced, !structure.looksTelecined {
+            throw MediaError(path, "--ivtc: idet measures progressive pictures with no pulldown (\(structure.summary)): nothing to undo")
+        }
+        return plan(for: structure)
     }
 
     /// The filters for an input of the given measured structure (nil: not measured, the tags decide

@@ -62,6 +62,9 @@ final class CommandLineTests: CommandLineTestCase {
         XCTAssertEqual(video["r_frame_rate"] as? String, "24000/1001")
         try assertOneLineErrors([
             (["transcode", sample("interlaced.mkv"), folder + "/x.mkv", "--deinterlace", "blend"], "--deinterlace blend: choose auto, off, bwdif, yadif"),
+            (["transcode", sample("interlaced_truth.mkv"), folder + "/x.mkv", "--ivtc"], "--ivtc: idet measures progressive pictures with no pulldown"),
+            (["transcode", sample("interlaced.mkv"), folder + "/x.mkv", "--deinterlace", "off", "--field-rate", "field"],
+             "one picture per field needs a deinterlacer, but deinterlacing is off"),
         ])
     }
 

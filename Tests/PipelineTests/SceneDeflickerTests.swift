@@ -42,12 +42,54 @@ final class SceneDeflickerTests: XCTestCase {
             return inside.reduce(0, +) / Double(inside.count)
         }
         XCTAssertLessThan(jumps(after), jumps(before) * 0.4, "before \(jumps(before)), after \(jumps(after))")
+        // Per pixel: the temporal error against the truth, (A_t - A_t-1) - (T_t - T_t-1), halves at
+        // least, and PSNR rises.
+        let (temporalBefore, psnrBefore) = try pixelErrors(flickering, truth: clean, gains: nil)
+        let (temporalAfter, psnrAfter) = try pixelErrors(flickering, truth: clean, gains: gains)
+        XCTAssertLessThan(temporalAfter, temporalBefore * 0.5, "temporal error \(temporalBefore) -> \(temporalAfter)")
+        XCTAssertGreaterThan(psnrAfter, psnrBefore + 1, "PSNR \(psnrBefore) -> \(psnrAfter) dB")
         // At every cut the step between shots stays the truth's, within the flicker's remainder.
         for scene in scenes.dropFirst() {
             let trueStep = truth[scene.firstFrame] - truth[scene.firstFrame - 1]
             let step = after[scene.firstFrame] - after[scene.firstFrame - 1]
             XCTAssertEqual(step, trueStep, accuracy: 0.03, "cut at \(scene.firstFrame)")
         }
+    }
+
+    /// On a clip without flicker (the clean reel with grain added) deflickering changes the
+    /// frames by less than 0.1 dB of PSNR against the truth.
+    func testAClipWithoutFlickerIsLeftAsItWas() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let clean = Repository.sample("reel_clean.mp4"), grainy = folder + "/grainy.mkv"
+        let made = try ProcessRunner.run("ffmpeg", ["-v", "error", "-nostdin", "-y", "-i", clean, "-vf", "noise=alls=12:allf=t",
+                                                    "-c:v", "ffv1", "-an", grainy])
+        XCTAssertEqual(made.status, 0, made.errorText)
+        let scenes = try SceneDetector(SceneDetectionOptions()).detect(path: clean).scenes
+        let gains = try SceneDeflicker.measure(grainy, filters: nil, scenes: scenes, window: 9)
+        let before = try pixelErrors(grainy, truth: clean, gains: nil).psnr, after = try pixelErrors(grainy, truth: clean, gains: gains).psnr
+        XCTAssertEqual(after, before, accuracy: 0.1, "PSNR \(before) -> \(after) dB")
+    }
+
+    /// The temporal error (mean absolute frame-to-frame change that the truth does not have) and
+    /// the PSNR over the whole clip, both on RGB in 0-1.
+    private func pixelErrors(_ path: String, truth: String, gains: FrameGains?) throws -> (temporal: Double, psnr: Double) {
+        let reader = try VideoFrameReader(path: path), reference = try VideoFrameReader(path: truth)
+        var previous: (RGBImage, RGBImage)?
+        var temporal = 0.0, squared = 0.0, values = 0, changes = 0
+        while let frame = try reader.next(), let truthFrame = try reference.next() {
+            let image = gains?.apply(frame.image, frame: frame.index) ?? frame.image
+            for (a, t) in zip(image.pixels, truthFrame.image.pixels) { squared += Double((a - t) * (a - t)) }
+            values += image.pixels.count
+            if let (lastImage, lastTruth) = previous {
+                for i in image.pixels.indices {
+                    temporal += abs(Double((image.pixels[i] - lastImage.pixels[i]) - (truthFrame.image.pixels[i] - lastTruth.pixels[i])))
+                }
+                changes += image.pixels.count
+            }
+            previous = (image, truthFrame.image)
+        }
+        return (temporal / Double(changes), 10 * log10(1 / (squared / Double(values))))
     }
 
     /// Gains follow the moving average within a scene only: a scene of steady light gets none.
