@@ -18,13 +18,20 @@ final class SceneDeflickerTests: XCTestCase {
         return means
     }
 
+    private let clean = Repository.sample("reel_clean.mp4")
+
+    /// The clean reel through an FFmpeg filter, losslessly, in `folder`.
+    private func cleanReel(through filter: String, in folder: String) throws -> String {
+        let path = folder + "/filtered.mkv"
+        let made = try ProcessRunner.run("ffmpeg", ["-v", "error", "-nostdin", "-y", "-i", clean, "-vf", filter, "-c:v", "ffv1", "-an", path])
+        XCTAssertEqual(made.status, 0, made.errorText)
+        return path
+    }
+
     func testFlickerIsTakenOutWithinScenesAndCutsAreKept() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let clean = Repository.sample("reel_clean.mp4"), flickering = folder + "/flickering.mkv"
-        let made = try ProcessRunner.run("ffmpeg", ["-v", "error", "-nostdin", "-y", "-i", clean, "-vf", "eq=brightness='0.07*sin(2.4*n)':eval=frame",
-                                                    "-c:v", "ffv1", "-an", flickering])
-        XCTAssertEqual(made.status, 0, made.errorText)
+        let flickering = try cleanReel(through: "eq=brightness='0.07*sin(2.4*n)':eval=frame", in: folder)
         let scenes = try SceneDetector(SceneDetectionOptions()).detect(path: clean).scenes
         XCTAssertGreaterThan(scenes.count, 2)
         let truth = try means(clean), before = try means(flickering)
@@ -61,10 +68,7 @@ final class SceneDeflickerTests: XCTestCase {
     func testAClipWithoutFlickerIsLeftAsItWas() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let clean = Repository.sample("reel_clean.mp4"), grainy = folder + "/grainy.mkv"
-        let made = try ProcessRunner.run("ffmpeg", ["-v", "error", "-nostdin", "-y", "-i", clean, "-vf", "noise=alls=12:allf=t",
-                                                    "-c:v", "ffv1", "-an", grainy])
-        XCTAssertEqual(made.status, 0, made.errorText)
+        let grainy = try cleanReel(through: "noise=alls=12:allf=t", in: folder)
         let scenes = try SceneDetector(SceneDetectionOptions()).detect(path: clean).scenes
         let gains = try SceneDeflicker.measure(grainy, filters: nil, scenes: scenes, window: 9)
         let before = try pixelErrors(grainy, truth: clean, gains: nil).psnr, after = try pixelErrors(grainy, truth: clean, gains: gains).psnr
