@@ -90,7 +90,11 @@ public struct SegmentedRender {
     /// no render of this folder runs.
     public func prepare(outputWidth: Int, outputHeight: Int) throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let (settings, header) = try self.settings(outputWidth: outputWidth, outputHeight: outputHeight)
+        let settings = self.settings(outputWidth: outputWidth, outputHeight: outputHeight)
+        let reader = try VideoFrameReader(path: input, filters: filters)
+        let header = VideoSegmentFile.Header(of: try VideoEncoder(settings: options.encoder,
+                                                                  input: reader.encoderInput(width: outputWidth, height: outputHeight),
+                                                                  globalHeader: globalHeader, path: output))
         let sameSettings = FileManager.default.contents(atPath: settingsPath)
             .map { (try? JSONDecoder().decode(Settings.self, from: $0)) == settings } ?? false
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
@@ -110,7 +114,7 @@ public struct SegmentedRender {
         let reader = try VideoFrameReader(path: input, filters: filters)
         let size = processor.outputSize(width: reader.width, height: reader.height)
         let encoderInput = reader.encoderInput(width: size.width, height: size.height)
-        let (settings, _) = try self.settings(outputWidth: size.width, outputHeight: size.height)
+        let settings = self.settings(outputWidth: size.width, outputHeight: size.height)
         guard let data = FileManager.default.contents(atPath: settingsPath), (try? JSONDecoder().decode(Settings.self, from: data)) == settings else {
             throw MediaError(folder, "render folder not prepared for these settings (prepare it before rendering its segments)")
         }
@@ -160,13 +164,8 @@ public struct SegmentedRender {
         return rendered
     }
 
-    /// This render's settings and the header its encoder writes, for pictures of the given size.
-    private func settings(outputWidth: Int, outputHeight: Int) throws -> (Settings, VideoSegmentFile.Header) {
-        let reader = try VideoFrameReader(path: input, filters: filters)
-        let header = VideoSegmentFile.Header(of: try VideoEncoder(settings: options.encoder,
-                                                                  input: reader.encoderInput(width: outputWidth, height: outputHeight),
-                                                                  globalHeader: globalHeader, path: output))
-        return (Settings(encoder: options.encoder, globalHeader: globalHeader, width: outputWidth, height: outputHeight,
-                         segments: segments), header)
+    /// This render's settings, for pictures of the given size.
+    private func settings(outputWidth: Int, outputHeight: Int) -> Settings {
+        Settings(encoder: options.encoder, globalHeader: globalHeader, width: outputWidth, height: outputHeight, segments: segments)
     }
 }
