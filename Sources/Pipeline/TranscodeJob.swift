@@ -1,15 +1,17 @@
 import Media
 
-/// Re-encodes a video, passing every frame through `processor`, with progress on a terminal.
+/// Re-encodes a video, passing every frame through `processor`, emitting `stage` progress.
 public enum TranscodeJob {
     @discardableResult
     public static func run(input: String, output: String, options: TranscodeOptions,
-                           processor: some FrameProcessor = UnchangedFrames(), stage: String = "transcode") throws -> TranscodeSummary {
-        let reporter = ProgressReporter(stage: stage, total: nil)
-        defer { reporter.finish() }
-        return try Transcoder.transcode(input: input, output: output, options: options, processor: processor) { progress in
-            reporter.update(done: progress.framesDone, total: progress.framesExpected,
-                            detail: String(format: "t=%.2fs", progress.mediaTime))
+                           processor: some FrameProcessor = UnchangedFrames(), stage: String = "transcode",
+                           events: JobEvents = { _ in }) throws -> TranscodeSummary {
+        defer { events(.stageFinished(stage)) }
+        return try withoutActuallyEscaping(events) { events in
+            try Transcoder.transcode(input: input, output: output, options: options, processor: processor) { progress in
+                events(.progress(JobProgress(stage: stage, done: progress.framesDone, total: progress.framesExpected,
+                                             detail: String(format: "t=%.2fs", progress.mediaTime))))
+            }
         }
     }
 }

@@ -30,7 +30,7 @@ public enum UpscaleJob {
 
     /// The filters applied before upscaling and why, when the options ask for any.
     @discardableResult
-    public static func run(input: String, output: String, options: Options) throws -> FilterPlan? {
+    public static func run(input: String, output: String, options: Options, events: JobEvents = { _ in }) throws -> FilterPlan? {
         // Refuse a bad output before minutes of work, not after.
         _ = try OutputPath(output, inputs: [input])
         let model = try SRModelSpec.named(options.model).load(from: options.modelsDirectory)
@@ -44,6 +44,6 @@ public enum UpscaleJob {
             try PNGWriter.write(try processor.upscale(frame.image), to: output, protecting: [input])
             return nil
         }
-        return try TranscodeJob.run(input: input, output: output, options: options.transcode, processor: processor, stage: "upscale").filters
+        return try TranscodeJob.run(input: input, output: output, options: options.transcode, processor: processor, stage: "upscale", events: events).filters
     }
 }

@@ -25,7 +25,7 @@ struct Restore: ParsableCommand {
 
     func run() throws {
         let (options, resources) = try job.job()
-        try RestoreJob.run(input: job.input, output: job.output, options: options, resources: resources, dump: dump, report: printFlushed)
+        try RestoreJob.run(input: job.input, output: job.output, options: options, resources: resources, dump: dump, events: TerminalEvents().handle)
         print(job.output)
     }
 }
@@ -62,10 +62,4 @@ struct RestoreJobArguments: ParsableArguments {
         }
         return (options, resources)
     }
-}
-
-/// Each line flushed as it comes: a job of hours is often followed in a log file.
-func printFlushed(_ line: String) {
-    print(line)
-    fflush(nil)
 }

@@ -34,7 +34,7 @@ struct Scenes: ParsableCommand {
         // Checked before the film is read, not after.
         if let output { _ = try OutputPath(output, inputs: [file]) }
         let detector = SceneDetector(SceneDetectionOptions(threshold: threshold, minimumSceneLength: minSceneLength))
-        let scenes = try detector.detect(path: file, progress: ProgressReporter(stage: "scenes", total: nil))
+        let scenes = try detector.detect(path: file, events: TerminalEvents().handle)
         if let output {
             try scenes.write(to: output, as: format)
             print("\(scenes.scenes.count) scenes written to \(output)")

@@ -40,7 +40,7 @@ struct Submit: ParsableCommand {
         let plan: RestorePlan
         do {
             // Planning holds the whole job's lock, released at the end of this block: tasks take it shared.
-            let planned = try RestoreJob.plan(input: job.input, output: job.output, options: options, resources: resources, report: printFlushed)
+            let planned = try RestoreJob.plan(input: job.input, output: job.output, options: options, resources: resources, events: TerminalEvents().handle)
             if estimate {
                 try CostEstimate.measure(planned).lines.forEach { print($0) }
                 return
@@ -58,7 +58,7 @@ struct Submit: ParsableCommand {
         } else {
             let threads = BLASRuntime.threadCount
             try submission.runWithParallel(plan, folder: folder, jobs: jobs ?? max(1, ProcessInfo.processInfo.activeProcessorCount / max(1, threads)),
-                                           report: printFlushed)
+                                           events: TerminalEvents().handle)
             print(plan.output)
         }
     }
@@ -100,6 +100,6 @@ struct Worker: ParsableCommand {
     func run() throws {
         let plan = try RestorePlan.read(work: work)
         BLASRuntime.setThreadCount(threads ?? ProcessInfo.processInfo.environment["SLURM_CPUS_PER_TASK"].flatMap { Int($0) } ?? plan.threads)
-        try RestoreWorker.run(try RestoreTask(stage: stage, unit: unit), work: work, report: printFlushed)
+        try RestoreWorker.run(try RestoreTask(stage: stage, unit: unit), work: work, events: TerminalEvents().handle)
     }
 }

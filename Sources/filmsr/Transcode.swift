@@ -57,8 +57,9 @@ struct Transcode: ParsableCommand {
     @OptionGroup var diagnostics: DiagnosticOptions
 
     func run() throws {
-        let summary = try TranscodeJob.run(input: input, output: output, options: encoding.transcodeOptions())
-        if let filters = summary.filters { print("filters: \(filters.reason)") }
+        let terminal = TerminalEvents()
+        let summary = try TranscodeJob.run(input: input, output: output, options: encoding.transcodeOptions(), events: terminal.handle)
+        if let filters = summary.filters { terminal.handle(.message("filters: \(filters.reason)")) }
         print("\(output): \(summary.frames) frames, \(summary.copiedStreams.count) streams copied"
               + (summary.droppedStreams.isEmpty ? "" : ", left out: " + summary.droppedStreams.joined(separator: ", ")))
     }

@@ -35,7 +35,10 @@ struct Upscale: ParsableCommand {
         BLASRuntime.setThreadCount(threads)
         var options = UpscaleJob.Options(model: model, tileSize: tile, overlap: overlap, transcode: try encoding.transcodeOptions())
         if let models { options.modelsDirectory = models }
-        if let filters = try UpscaleJob.run(input: input, output: output, options: options) { print("filters: \(filters.reason)") }
+        let terminal = TerminalEvents()
+        if let filters = try UpscaleJob.run(input: input, output: output, options: options, events: terminal.handle) {
+            terminal.handle(.message("filters: \(filters.reason)"))
+        }
         print(output)
     }
 }

@@ -53,10 +53,10 @@ final class CommandLineTests: CommandLineTestCase {
     func testTranscodeDeinterlacesAndInverseTelecinesWhenAsked() throws {
         let folder = try temporaryDirectory()
         let deinterlaced = try filmsrSucceeding(["transcode", sample("interlaced.mkv"), folder + "/progressive.mkv", "--deinterlace", "auto"])
-        XCTAssertTrue(deinterlaced.output.contains("filters: idet: ") && deinterlaced.output.contains("bwdif, top field first"), deinterlaced.output)
+        XCTAssertTrue(deinterlaced.errors.contains("filters: idet: ") && deinterlaced.errors.contains("bwdif, top field first"), deinterlaced.errors)
         XCTAssertEqual(try ffprobeStreams(folder + "/progressive.mkv", ["-select_streams", "v:0"])[0]["field_order"] as? String, "progressive")
         let film = try filmsrSucceeding(["transcode", sample("telecine.mpg"), folder + "/film.mkv", "--ivtc"])
-        XCTAssertTrue(film.output.contains("inverse telecine"), film.output)
+        XCTAssertTrue(film.errors.contains("inverse telecine"), film.errors)
         let video = try ffprobeStreams(folder + "/film.mkv", ["-count_frames", "-select_streams", "v:0"])[0]
         XCTAssertEqual(video["nb_read_frames"] as? String, "72")
         XCTAssertEqual(video["r_frame_rate"] as? String, "24000/1001")

@@ -9,11 +9,11 @@ final class PretrainFARCommandTests: CommandLineTestCase {
         let arguments = ["lab", "train", "far", "--work", folder + "/far", "--steps", "2", "--batch", "1", "--patch", "48",
                          "--validate-every", "1", "--threads", "1", "--output", folder + "/far.safetensors"]
         let first = try filmsrSucceeding(arguments + ["--stop-after", "1"])
-        XCTAssertTrue(first.output.contains("step 1: held-out alignment loss"), first.output)
-        XCTAssertTrue(first.output.contains("stopped at step 1 of 2"), first.output)
+        XCTAssertTrue(first.errors.contains("step 1: held-out alignment loss"), first.errors)
+        XCTAssertTrue(first.errors.contains("stopped at step 1 of 2"), first.errors)
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/far.safetensors"))
         let second = try filmsrSucceeding(arguments)
-        XCTAssertTrue(second.output.contains("resuming at step 1 of 2"), second.output)
+        XCTAssertTrue(second.errors.contains("resuming at step 1 of 2"), second.errors)
         XCTAssertTrue(FileManager.default.fileExists(atPath: folder + "/far.safetensors"))
         let validation = try String(contentsOfFile: folder + "/far/validation.tsv", encoding: .utf8)
         XCTAssertEqual(validation.split(separator: "\n").map { $0.prefix { $0 != "\t" } }, ["step", "0", "1", "2"])

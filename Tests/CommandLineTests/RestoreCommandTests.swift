@@ -12,7 +12,8 @@ final class RestoreCommandTests: CommandLineTestCase {
         let branch = folder + "/branch.safetensors"
         let result = try filmsrSucceeding(["lab", "train", "recon", "--work", folder + "/recon", "--steps", "1", "--batch", "1", "--patch", "32",
                                  "--validate-every", "1", "--threads", "1", "--output", branch])
-        XCTAssertTrue(result.output.contains("step 1: held-out PSNR of R(HR, E(LR))"), result.output)
+        XCTAssertTrue(result.errors.contains("step 1: held-out PSNR of R(HR, E(LR))"), result.errors)
+        XCTAssertEqual(result.output, branch + "\n", "standard output carries the result only")
         XCTAssertTrue(FileManager.default.fileExists(atPath: branch))
         return branch
     }
@@ -52,13 +53,13 @@ final class RestoreCommandTests: CommandLineTestCase {
 
     /// Runs filmsr until `marker` appears, then kills it; returns what it printed.
     func runKilled(_ arguments: [String], when marker: String) throws -> String {
-        let log = try temporaryDirectory() + "/stdout.txt"
+        let log = try temporaryDirectory() + "/stderr.txt"
         FileManager.default.createFile(atPath: log, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        process.standardOutput = FileHandle(forWritingAtPath: log)
-        process.standardError = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle(forWritingAtPath: log)
         try process.run()
         let deadline = Date().addingTimeInterval(300)
         while !FileManager.default.fileExists(atPath: marker) && process.isRunning && Date() < deadline { usleep(20_000) }
@@ -76,7 +77,7 @@ final class RestoreCommandTests: CommandLineTestCase {
         let branch = try makeBranch(in: folder)
         let options = quick + ["--reconstruction", branch]
         let restored = try filmsrSucceeding(["restore", sample("interlaced.mkv"), folder + "/restored.mkv", "--deinterlace", "auto"] + options)
-        XCTAssertTrue(restored.output.contains("filters: idet: ") && restored.output.contains("bwdif"), restored.output)
+        XCTAssertTrue(restored.errors.contains("filters: idet: ") && restored.errors.contains("bwdif"), restored.errors)
         try filmsrSucceeding(["transcode", sample("interlaced.mkv"), folder + "/master.mkv", "--codec", "ffv1", "--deinterlace", "auto"])
         try filmsrSucceeding(["restore", folder + "/master.mkv", folder + "/from-master.mkv"] + options)
         XCTAssertEqual(try videoChecksums(folder + "/restored.mkv"), try videoChecksums(folder + "/from-master.mkv"))
@@ -165,8 +166,12 @@ final class RestoreCommandTests: CommandLineTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: work + "/render/segment-00004.fsrseg"), "killed too late to test resuming")
 
         let resumed = try filmsrSucceeding(arguments + [interrupted])
-        XCTAssertFalse(resumed.output.contains("adapted in"), "a finished unit was adapted again: \(resumed.output)")
-        XCTAssertTrue(resumed.output.contains("segments done by an earlier run"), resumed.output)
+        XCTAssertFalse(resumed.errors.contains("adapted in"), "a finished unit was adapted again: \(resumed.errors)")
+        XCTAssertTrue(resumed.errors.contains("segments done by an earlier run"), resumed.errors)
+        // One rule for every command: the result on standard output, messages on standard error,
+        // and no progress line (escape codes) when standard error is not a terminal.
+        XCTAssertEqual(resumed.output, interrupted + "\n")
+        XCTAssertFalse(resumed.errors.contains("\u{1B}["), resumed.errors)
         XCTAssertEqual(try videoChecksums(interrupted), try videoChecksums(folder + "/whole.mkv"))
         XCTAssertFalse(FileManager.default.fileExists(atPath: work + "/render"), "segments left behind once the film is complete")
         for frame in [30, 100] {

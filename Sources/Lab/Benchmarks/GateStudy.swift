@@ -93,7 +93,7 @@ public enum GateStudy {
     /// gate's shares, which the gate alone chooses from. Work goes into `folder` (emptied first).
     public static func run(clips: [Clip], options: RestoreOptions, resources: RestoreJob.Resources, folder: String,
                            selected: (_ clip: String, _ unit: Int) -> Bool = { _, _ in true },
-                           report: (String) -> Void = { _ in }) throws -> Report {
+                           events: JobEvents = { _ in }) throws -> Report {
         var options = options
         options.acceptance.enabled = true
         let networks = try AdaptationNetworks(options: options, resources: resources)
@@ -104,8 +104,8 @@ public enum GateStudy {
         for clip in clips {
             let work = RestoreWorkFolder((folder as NSString).appendingPathComponent(clip.name))
             try work.prepare()
-            let scenes = try RestoreJob.detectScenes(clip.input, options: options, folder: work, report: report)
-            let clipUnits = try RestoreJob.formUnits(clip.input, scenes: scenes, options: options, branch: networks.branch, folder: work, report: report)
+            let scenes = try RestoreJob.detectScenes(clip.input, options: options, folder: work, events: events)
+            let clipUnits = try RestoreJob.formUnits(clip.input, scenes: scenes, options: options, branch: networks.branch, folder: work, events: events)
             let frames = try EvaluationFrames(input: clip.input, reference: clip.reference, step: 1, scale: model.scale)
             for unit in clipUnits where selected(clip.name, unit.index) {
                 let started = Date()
@@ -127,9 +127,9 @@ public enum GateStudy {
                                   gateCandidate: candidates.firstIndex { decision.keeps(iteration: $0.iteration, share: $0.share) },
                                   gateReason: decision.reason)
                 units.append(record)
-                report(String(format: "%@ unit %d: %.0f s; ", clip.name, unit.index + 1, Date().timeIntervalSince(started))
+                events(.message(String(format: "%@ unit %d: %.0f s; ", clip.name, unit.index + 1, Date().timeIntervalSince(started))
                        + candidates.map { AcceptanceGate.label($0.iteration, $0.share) + String(format: " %+.2f dB", $0.quality.psnr - base.psnr) }.joined(separator: ", ")
-                       + "; gate: \(decision.reason)")
+                       + "; gate: \(decision.reason)"))
             }
         }
         return Report(clips: clips, options: options, units: units)

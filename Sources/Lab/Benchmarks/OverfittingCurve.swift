@@ -71,7 +71,7 @@ public enum OverfittingCurve {
     /// lpips.svg plots) goes into `folder`,
     /// emptied first. All settings must use the same model and scene options.
     public static func run(input: String, reference: String, settings: [RestoreBenchmark.Setting], resources: RestoreJob.Resources,
-                           folder: String, options: Options, report: (String) -> Void = { _ in }) throws -> Report {
+                           folder: String, options: Options, events: JobEvents = { _ in }) throws -> Report {
         guard let first = settings.first else { throw PipelineError("nothing to measure: no adaptation setting given") }
         guard options.evaluateEvery >= 1, options.frameStep >= 1 else { throw PipelineError("--evaluate-every and --frame-step must be at least 1") }
         let model = try SRModelSpec.named(first.options.model).load(from: resources.modelsDirectory)
@@ -83,9 +83,9 @@ public enum OverfittingCurve {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let lpips = try LPIPS.load(from: resources.lpipsWeights), niqe = options.niqe ? try NIQE() : nil
         let evaluation = try EvaluationFrames(input: input, reference: reference, step: options.frameStep, scale: model.scale)
-        let scenes = try SceneDetector(first.options.scenes).detect(path: input, progress: ProgressReporter(stage: "scenes", total: nil)).scenes
+        let scenes = try SceneDetector(first.options.scenes).detect(path: input, events: events).scenes
         guard !scenes.isEmpty else { throw MediaError(input, "has no video frames") }
-        report("\(scenes.count) scenes; measuring \(evaluation.frames.count) frames (frame step \(options.frameStep))")
+        events(.message("\(scenes.count) scenes; measuring \(evaluation.frames.count) frames (frame step \(options.frameStep))"))
 
         let processor = SuperResolutionProcessor(upscaler: TiledUpscaler(model: model, tileSize: first.options.tileSize,
                                                                          overlap: UpscaleJob.defaultOverlap(first.options.model)))
@@ -94,7 +94,7 @@ public enum OverfittingCurve {
         }
         let pretrainedWeights = model.graph.snapshot()
         let pretrained = try measure()
-        report("pretrained: " + describe(pretrained.mean))
+        events(.message("pretrained: " + describe(pretrained.mean)))
 
         var curves: [Curve] = []
         for setting in settings {
@@ -112,9 +112,9 @@ public enum OverfittingCurve {
             var curve = Curve(name: setting.name, points: [Point(iteration: 0, quality: pretrained.mean, scenes: pretrained.scenes)],
                               validation: [], stopRule: nil, adaptationSeconds: 0, evaluationSeconds: 0)
             let started = Date()
-            let progress = ProgressReporter(stage: "adapt \(setting.name)", total: adaptation.iterations)
             let result = try adapter.adapt(frames: frames, progress: { done, loss in
-                progress.update(done: done, detail: String(format: "loss %.4f", loss))
+                events(.progress(JobProgress(stage: "adapt \(setting.name)", done: done, total: adaptation.iterations,
+                                             detail: String(format: "loss %.4f", loss))))
             }, observe: { observation in
                 let done = observation.step.iteration + 1
                 if let loss = observation.step.validation { curve.validation.append(ValidationMeasurement(iteration: done, loss: loss)) }
@@ -123,17 +123,17 @@ public enum OverfittingCurve {
                 if done % options.evaluateEvery == 0 || done == adaptation.iterations {
                     let measured = try adapter.withRenderedWeights { try measure() }
                     curve.points.append(Point(iteration: done, quality: measured.mean, scenes: measured.scenes, validation: observation.step.validation))
-                    report("\(setting.name) iteration \(done): " + describe(measured.mean)
-                           + (observation.step.validation.map { String(format: ", held-out loss %.5f", $0) } ?? ""))
+                    events(.message("\(setting.name) iteration \(done): " + describe(measured.mean)
+                           + (observation.step.validation.map { String(format: ", held-out loss %.5f", $0) } ?? "")))
                 }
                 if curve.stopRule == nil, observation.stopRuleWouldStop(patience: patience),
                    let kept = observation.keptIteration, let loss = observation.keptValidation, let weights = observation.keptWeights {
                     let measured = try model.graph.withWeights(weights) { try measure() }
                     curve.stopRule = StopRule(patience: patience, stoppedAt: done, keptIteration: kept, keptValidation: loss, quality: measured.mean)
-                    report("\(setting.name): the stop rule would stop at iteration \(done), keeping iteration \(kept): " + describe(measured.mean))
+                    events(.message("\(setting.name): the stop rule would stop at iteration \(done), keeping iteration \(kept): " + describe(measured.mean)))
                 }
             })
-            progress.finish()
+            events(.stageFinished("adapt \(setting.name)"))
             if let pretrainedLoss = result.pretrainedValidation {
                 curve.validation.insert(ValidationMeasurement(iteration: 0, loss: pretrainedLoss), at: 0)
                 curve.points[0].validation = pretrainedLoss
@@ -142,7 +142,7 @@ public enum OverfittingCurve {
             if curve.stopRule == nil, let kept = result.keptIteration, let loss = result.keptValidation {
                 let measured = try measure()
                 curve.stopRule = StopRule(patience: patience, stoppedAt: nil, keptIteration: kept, keptValidation: loss, quality: measured.mean)
-                report("\(setting.name): the stop rule would not stop within \(adaptation.iterations) iterations, keeping iteration \(kept): " + describe(measured.mean))
+                events(.message("\(setting.name): the stop rule would not stop within \(adaptation.iterations) iterations, keeping iteration \(kept): " + describe(measured.mean)))
             }
             curve.adaptationSeconds = Date().timeIntervalSince(started) - curve.evaluationSeconds
             curves.append(curve)

@@ -40,7 +40,7 @@ public enum RestoreBenchmark {
     /// Work goes into `folder` (emptied first): the restored files and their work folders,
     /// FFV1 so that what is measured is what the network made.
     public static func run(input: String, reference: String, settings: [Setting],
-                           resources: RestoreJob.Resources, folder: String, report: (String) -> Void = { _ in }) throws -> Report {
+                           resources: RestoreJob.Resources, folder: String, events: JobEvents = { _ in }) throws -> Report {
         guard let first = settings.first else { throw PipelineError("nothing to compare: no restore setting given") }
         try? FileManager.default.removeItem(atPath: folder)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -53,8 +53,8 @@ public enum RestoreBenchmark {
         for setting in settings {
             let file = (folder as NSString).appendingPathComponent("\(setting.name).mkv")
             resources.workFolder = file + ".work"
-            report("\(setting.name):")
-            let summary = try RestoreJob.run(input: input, output: file, options: setting.options, resources: resources, report: report)
+            events(.message("\(setting.name):"))
+            let summary = try RestoreJob.run(input: input, output: file, options: setting.options, resources: resources, events: events)
             scenes = summary.scenes
             let decisions = try summary.units.map { unit in
                 let adapted = try AdaptationUnitSummary.read(summary.workFolder.unitSummary(unit: unit.index))

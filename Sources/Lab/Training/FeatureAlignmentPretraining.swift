@@ -33,16 +33,7 @@ public final class FeatureAlignmentPretraining {
         self.photos = photos
         regulariser = try FeatureAlignmentRegulariser(lpips: lpips, seed: options.seed)
         validationPatches = Self.patches(count: Self.validationCount, size: options.patchSize, from: heldOut, seed: Self.validationSeed)
-        try FileManager.default.createDirectory(atPath: workFolder, withIntermediateDirectories: true)
-        if let data = FileManager.default.contents(atPath: folder.options) {
-            guard let saved = try? JSONDecoder().decode(FeatureAlignmentTrainingOptions.self, from: data) else {
-                throw PipelineError("\(folder.options): unreadable; use another work folder")
-            }
-            guard options.isContinuation(of: saved) else {
-                throw PipelineError("\(workFolder): holds a run with other options; resume it with the same options or use another work folder")
-            }
-        }
-        try JSONEncoder.sorted.encode(options).write(to: URL(fileURLWithPath: folder.options), options: .atomic)
+        try ResumableTraining.claim(folder, for: options)
         if FileManager.default.fileExists(atPath: folder.checkpoint) {
             try restoreCheckpoint(lpips: lpips)
         } else {
@@ -86,37 +77,30 @@ public final class FeatureAlignmentPretraining {
         return result
     }
 
-    /// Trains up to `options.steps`, then writes the result. `report` receives one line per
-    /// held-out measurement; `stoppingAfter` ends this session at that step, checkpointed.
-    public func run(progress: ProgressReporter? = nil, stoppingAfter stepLimit: Int? = nil,
-                    report: (String) -> Void = { _ in }) throws {
-        let startSeconds = try TabularLog.lastValue(folder.lossLog, column: 3) ?? 0
-        let started = Date()
-        var recent: [Double] = []
-        // The untrained starting point, once.
-        if try TabularLog.lastValue(folder.validationLog, column: 0) == nil { try validateAndLog(report: report) }
-        while completedSteps < min(options.steps, stepLimit ?? .max) {
-            let step = completedSteps
+    /// Trains up to `options.steps`, then writes the result; emits "train far" progress and a
+    /// line per held-out measurement (the untrained starting point's too, once);
+    /// `stoppingAfter` ends this session at that step, checkpointed.
+    public func run(stoppingAfter stepLimit: Int? = nil, events: JobEvents = { _ in }) throws {
+        completedSteps = try loop.run(from: completedSteps, stoppingAfter: stepLimit, validatesUntrained: true, events: events, step: { step in
             var seeds = SeededGenerator(seed: options.seed &+ UInt64(step) &* 0x9E37_79B9_7F4A_7C15)
             let batch = Self.patches(count: options.batchSize, size: options.patchSize, from: photos, seed: seeds.next())
             let loss = try regulariser.trainingLoss(batch)
             optimiser.learningRate = options.learningRate(at: step)
             optimiser.step(regulariser.encoder.parameters)
-            completedSteps += 1
-            try TabularLog.append(folder.lossLog, [String(step), String(format: "%.6f", loss), String(format: "%.3g", optimiser.learningRate),
-                                                   String(format: "%.1f", startSeconds + Date().timeIntervalSince(started))])
-            recent = Array((recent + [loss]).suffix(20))
-            progress?.update(done: completedSteps, total: options.steps,
-                             detail: String(format: "loss %.4f", recent.reduce(0, +) / Double(recent.count)))
-            if completedSteps % options.checkpointEvery == 0 || completedSteps == options.steps { try saveCheckpoint() }
-            if completedSteps % options.validateEvery == 0 || completedSteps == options.steps { try validateAndLog(report: report) }
+            return TrainingStepRecord(columns: [String(format: "%.6f", loss), String(format: "%.3g", optimiser.learningRate)], loss: loss)
+        }, validate: { done in
+            let (alignment, variance) = try validate()
+            return ([String(format: "%.6f", alignment), String(format: "%.6f", variance)],
+                    String(format: "step %d: held-out alignment loss %.4f (F's variance %.4f: G explains %.0f%%)",
+                           done, alignment, variance, 100 * (1 - alignment / variance)))
+        }, checkpoint: saveCheckpoint)
+        if completedSteps == options.steps {
+            try regulariser.save(to: folder.result, metadata: ["steps": String(completedSteps), "options": try loop.optionsJSON])
         }
-        progress?.finish()
-        guard completedSteps == options.steps else {
-            try saveCheckpoint()
-            return
-        }
-        try regulariser.save(to: folder.result, metadata: ["steps": String(completedSteps), "options": try optionsJSON()])
+    }
+
+    private var loop: ResumableTraining<FeatureAlignmentTrainingOptions> {
+        ResumableTraining(options: options, folder: folder, stage: "train far", secondsColumn: 3)
     }
 
     /// Held-out alignment loss and the variance of F's projection over the same patches.
@@ -133,17 +117,8 @@ public final class FeatureAlignmentPretraining {
         return (distances.reduce(0, +) / count, variance / Double(target.shape.channels))
     }
 
-    private func validateAndLog(report: (String) -> Void) throws {
-        let (alignment, variance) = try validate()
-        try TabularLog.append(folder.validationLog, [String(completedSteps), String(format: "%.6f", alignment), String(format: "%.6f", variance)])
-        report(String(format: "step %d: held-out alignment loss %.4f (F's variance %.4f: G explains %.0f%%)",
-                      completedSteps, alignment, variance, 100 * (1 - alignment / variance)))
-    }
-
-    private func optionsJSON() throws -> String { String(decoding: try JSONEncoder.sorted.encode(options), as: UTF8.self) }
-
-    private func saveCheckpoint() throws {
-        try regulariser.save(to: folder.checkpoint, metadata: ["step": String(completedSteps), "options": try optionsJSON()],
+    private func saveCheckpoint(steps: Int) throws {
+        try regulariser.save(to: folder.checkpoint, metadata: ["step": String(steps), "options": try loop.optionsJSON],
                              extraEntries: optimiser.stateEntries(for: regulariser.encoder.parameters))
     }
 

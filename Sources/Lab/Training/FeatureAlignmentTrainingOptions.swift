@@ -2,7 +2,7 @@ import Pipeline
 
 /// Everything that decides a pretraining run of the feature-alignment regulariser. Stored in
 /// its work folder: a run resumes only with the same options (the step count may grow).
-public struct FeatureAlignmentTrainingOptions: Codable, Equatable, Sendable {
+public struct FeatureAlignmentTrainingOptions: ResumableTrainingOptions, Sendable {
     public var steps = 2000
     public var batchSize = 16
     /// Side of the square HR patches. At 96, F's conv2 map is 11x11: enough positions for a
@@ -22,12 +22,5 @@ public struct FeatureAlignmentTrainingOptions: Codable, Equatable, Sendable {
     /// The learning rate at `step` (0-based).
     func learningRate(at step: Int) -> Float {
         CosineDecay.learningRate(peak: learningRate, step: step, steps: steps)
-    }
-
-    /// The same run apart from its length.
-    func isContinuation(of other: FeatureAlignmentTrainingOptions) -> Bool {
-        var other = other
-        other.steps = steps
-        return other == self
     }
 }

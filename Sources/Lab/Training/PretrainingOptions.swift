@@ -1,6 +1,6 @@
 /// Everything that decides a pretraining run of the reconstruction branch. Stored in its work
 /// folder: a run resumes only with the same options (the step count may grow).
-public struct PretrainingOptions: Codable, Equatable, Sendable {
+public struct PretrainingOptions: ResumableTrainingOptions, Sendable {
     public var configuration = ReconstructionConfiguration()
     public var steps = 3000
     public var batchSize = 8
@@ -60,13 +60,6 @@ public struct PretrainingOptions: Codable, Equatable, Sendable {
     /// The learning rate at `step` (0-based).
     func learningRate(at step: Int) -> Float {
         CosineDecay.learningRate(peak: learningRate, step: step, steps: steps)
-    }
-
-    /// The same run apart from its length.
-    func isContinuation(of other: PretrainingOptions) -> Bool {
-        var other = other
-        other.steps = steps
-        return other == self
     }
 }
 

@@ -36,16 +36,7 @@ public final class ReconstructionPretraining {
         validationBatch = try ReconstructionBatch.make(
             count: 24, lrPatchSize: options.lrPatchSize, scale: options.configuration.scale, photos: heldOut, synthesizer: synthesizer,
             seed: 0x5EED_0F_4E1D_0001, family: { DegradationFamily.allCases[$0 % DegradationFamily.allCases.count] })
-        try FileManager.default.createDirectory(atPath: workFolder, withIntermediateDirectories: true)
-        if let data = FileManager.default.contents(atPath: folder.options) {
-            guard let saved = try? JSONDecoder().decode(PretrainingOptions.self, from: data) else {
-                throw PipelineError("\(folder.options): unreadable; use another work folder")
-            }
-            guard options.isContinuation(of: saved) else {
-                throw PipelineError("\(workFolder): holds a run with other options; resume it with the same options or use another work folder")
-            }
-        }
-        try JSONEncoder.sorted.encode(options).write(to: URL(fileURLWithPath: folder.options), options: .atomic)
+        try ResumableTraining.claim(folder, for: options)
         if FileManager.default.fileExists(atPath: folder.checkpoint) {
             try restoreCheckpoint()
         } else if let initial = options.initialBranch {
@@ -58,43 +49,29 @@ public final class ReconstructionPretraining {
         try TabularLog.truncate(folder.validationLog, header: "step\treconstruction_psnr\tbicubic_psnr", keepingStepsBelow: completedSteps + 1)
     }
 
-    /// Trains up to `options.steps`, then writes the result. `report` receives one line per
-    /// held-out measurement. `stoppingAfter` ends this session at that step, checkpointed, for
-    /// a job that has to fit in a time slot and goes on later.
+    /// Trains up to `options.steps`, then writes the result; emits "train recon" progress and a
+    /// line per held-out measurement. `stoppingAfter` ends this session at that step,
+    /// checkpointed, for a job that has to fit in a time slot and goes on later.
     @discardableResult
-    public func run(progress: ProgressReporter? = nil, stoppingAfter stepLimit: Int? = nil,
-                    report: (String) -> Void = { _ in }) throws -> ReconstructionBranch {
-        var secondsSoFar = try TabularLog.lastValue(folder.lossLog, column: 5) ?? 0
-        let started = Date()
-        let startSeconds = secondsSoFar
-        var recent: [Double] = []
-        while completedSteps < min(options.steps, stepLimit ?? .max) {
-            let step = completedSteps
+    public func run(stoppingAfter stepLimit: Int? = nil, events: JobEvents = { _ in }) throws -> ReconstructionBranch {
+        completedSteps = try loop.run(from: completedSteps, stoppingAfter: stepLimit, events: events, step: { step in
             let (l1, perceptual, familyCrossEntropy, psnr, neighbourhood) = try trainingStep(step)
-            completedSteps += 1
-            secondsSoFar = startSeconds + Date().timeIntervalSince(started)
             let total = l1 + Double(options.lpipsWeight) * perceptual
-            try TabularLog.append(folder.lossLog, [String(step), format(l1), format(perceptual), format(total),
-                                                   String(format: "%.3g", options.learningRate(at: step)), String(format: "%.1f", secondsSoFar)]
-                                                  + [familyCrossEntropy, psnr, neighbourhood].compactMap { $0.map(format) })
-            recent = Array((recent + [total]).suffix(20))
-            progress?.update(done: completedSteps, total: options.steps,
-                             detail: String(format: "loss %.4f", recent.reduce(0, +) / Double(recent.count)))
-            if completedSteps % options.checkpointEvery == 0 || completedSteps == options.steps { try saveCheckpoint() }
-            if completedSteps % options.validateEvery == 0 || completedSteps == options.steps {
-                let (reconstruction, bicubic) = try validate()
-                try TabularLog.append(folder.validationLog, [String(completedSteps), format(reconstruction), format(bicubic)])
-                report(String(format: "step %d: held-out PSNR of R(HR, E(LR)) %.2f dB, of the bicubic shrink %.2f dB",
-                              completedSteps, reconstruction, bicubic))
-            }
+            return TrainingStepRecord(columns: [format(l1), format(perceptual), format(total), String(format: "%.3g", options.learningRate(at: step))],
+                                      trailingColumns: [familyCrossEntropy, psnr, neighbourhood].compactMap { $0.map(format) }, loss: total)
+        }, validate: { done in
+            let (reconstruction, bicubic) = try validate()
+            return ([format(reconstruction), format(bicubic)],
+                    String(format: "step %d: held-out PSNR of R(HR, E(LR)) %.2f dB, of the bicubic shrink %.2f dB", done, reconstruction, bicubic))
+        }, checkpoint: saveCheckpoint)
+        if completedSteps == options.steps {
+            try branch.save(to: folder.result, metadata: ["steps": String(completedSteps), "options": try loop.optionsJSON])
         }
-        progress?.finish()
-        guard completedSteps == options.steps else {
-            try saveCheckpoint()
-            return branch
-        }
-        try branch.save(to: folder.result, metadata: ["steps": String(completedSteps), "options": try optionsJSON()])
         return branch
+    }
+
+    private var loop: ResumableTraining<PretrainingOptions> {
+        ResumableTraining(options: options, folder: folder, stage: "train recon", secondsColumn: 5)
     }
 
     private func format(_ value: Double) -> String { String(format: "%.6f", value) }
@@ -169,10 +146,8 @@ public final class ReconstructionPretraining {
         return (Metrics.meanItemPSNR(estimate, validationBatch.lr), Metrics.meanItemPSNR(shrunk, validationBatch.lr))
     }
 
-    private func optionsJSON() throws -> String { String(decoding: try JSONEncoder.sorted.encode(options), as: UTF8.self) }
-
-    private func saveCheckpoint() throws {
-        try branch.save(to: folder.checkpoint, metadata: ["step": String(completedSteps), "options": try optionsJSON()],
+    private func saveCheckpoint(steps: Int) throws {
+        try branch.save(to: folder.checkpoint, metadata: ["step": String(steps), "options": try loop.optionsJSON],
                         extraEntries: optimiser.stateEntries(for: branch.parameters))
     }
 

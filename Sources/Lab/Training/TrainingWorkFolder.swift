@@ -1,4 +1,6 @@
+import Engine
 import Foundation
+import Media
 import Pipeline
 
 /// The work folder of a resumable training run (`lab train recon`, `lab train far`): its options,
@@ -20,4 +22,15 @@ public struct TrainingWorkFolder: Sendable {
     public var lossLog: String { file("loss.tsv") }
     public var validationLog: String { file("validation.tsv") }
     public var result: String { file(resultName) }
+}
+
+extension TrainingWorkFolder {
+    /// Copies the trained result to `destination` (atomically), in float16 for weights to
+    /// commit: half the size, 11 significant bits.
+    public func exportResult(to destination: OutputPath, precision: Safetensors.Precision) throws {
+        destination.discard()
+        let (entries, metadata) = try Safetensors.read(result)
+        try Safetensors.write(entries, metadata: metadata, precision: precision, to: destination.temporaryPath)
+        try destination.commit()
+    }
 }

@@ -81,13 +81,13 @@ public struct ClusterSubmission: Sendable {
 
     /// Runs every task on this machine under GNU parallel, `jobs` at a time, stage after
     /// stage; throws when a task failed for good.
-    public func runWithParallel(_ plan: RestorePlan, folder: RestoreWorkFolder, jobs: Int, report: (String) -> Void) throws {
+    public func runWithParallel(_ plan: RestorePlan, folder: RestoreWorkFolder, jobs: Int, events: JobEvents) throws {
         let script = try writeTaskScript(folder)
         for stage in ["adapt", "render"] {
             let result = try Self.execute("parallel", ["--will-cite", "--jobs", String(jobs), script, stage, ":::"] + (0..<plan.units).map(String.init),
                                           passingOutput: true)
             guard result.status == 0 else { throw PipelineError("\(folder.path): \(result.status) \(stage) tasks failed for good (see \(folder.clusterFolder))") }
-            report("\(stage): \(plan.units) units done")
+            events(.message("\(stage): \(plan.units) units done"))
         }
         let join = try Self.execute(script, ["join"], passingOutput: true)
         guard join.status == 0 else { throw PipelineError("\(folder.path): the join failed (see \(folder.clusterFolder))") }

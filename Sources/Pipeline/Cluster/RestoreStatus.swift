@@ -88,7 +88,7 @@ public struct RestoreStatus: Sendable {
         let join = complete ? "done: \(output)" : joinRunning ? "running" : joinFailed ? "FAILED" : "waiting"
         var lines = [describe(adapt), describe(render), "join    " + join]
         if !complete && !hasFailed {
-            lines.append("ETA     " + (eta.map(ProgressReporter.duration) ?? "unknown until a unit of each stage is done"))
+            lines.append("ETA     " + (eta.map(ProgressLine.duration) ?? "unknown until a unit of each stage is done"))
         }
         return lines
     }

@@ -7,7 +7,7 @@ import Foundation
 /// start meanwhile) and its own exclusively (no second worker does the same task); a finished
 /// task is never redone, and everything it writes appears under its final name only when whole.
 public enum RestoreWorker {
-    public static func run(_ task: RestoreTask, work: String, report: (String) -> Void = { _ in }) throws {
+    public static func run(_ task: RestoreTask, work: String, events: JobEvents = { _ in }) throws {
         let plan = try RestorePlan.read(work: work)
         let folder = RestoreWorkFolder(work)
         let jobLock = try WorkLock(folder.jobLock, .shared, what: "work folder \(work)")
@@ -21,8 +21,8 @@ public enum RestoreWorker {
             let networks = try AdaptationNetworks(options: plan.options, resources: plan.resources)
             let units = try folder.readUnits()
             if try RestoreJob.adaptIfNeeded(units[index], plan, scenes: try folder.readScenes(), networks: networks,
-                                            folder: folder, report: report) == nil {
-                report("\(task): done by an earlier run")
+                                            folder: folder, events: events) == nil {
+                events(.message("\(task): done by an earlier run"))
             }
         case .render(let index):
             guard FileManager.default.fileExists(atPath: folder.weights(unit: index)) else {
@@ -32,12 +32,12 @@ public enum RestoreWorker {
             let model = try SRModelSpec.named(plan.options.model).load(from: plan.resources.modelsDirectory)
             let processor = RestoreJob.renderer(plan, scenes: try folder.readScenes(), units: try folder.readUnits(), model: model,
                                                 pretrained: model.graph.snapshot(), folder: folder)
-            try RestoreJob.render(plan, segments: plan.segmentsOfUnit[index], processor: processor, folder: folder, report: report)
+            try RestoreJob.render(plan, segments: plan.segmentsOfUnit[index], processor: processor, folder: folder, events: events)
             try String(format: "%.3f\n", Date().timeIntervalSince(started))
                 .write(toFile: folder.renderSeconds(unit: index), atomically: true, encoding: .utf8)
         case .join:
             if RestoreStatus.isComplete(plan, folder: folder) {
-                report("join: \(plan.output) is complete")
+                events(.message("join: \(plan.output) is complete"))
                 return
             }
             try RestoreJob.join(plan, folder: folder)
@@ -45,7 +45,7 @@ public enum RestoreWorker {
                                      units: try folder.readUnits(), folder: folder)
             page.renderSeconds = (0..<plan.units).compactMap { folder.recordedRenderSeconds(unit: $0) }.reduce(0, +)
             try page.write()
-            report("join: \(plan.output) written")
+            events(.message("join: \(plan.output) written"))
         }
     }
 }

@@ -56,15 +56,15 @@ public enum RestoreJob {
     /// folder's dump/ (inspection only: not part of the job, which resumes with any).
     @discardableResult
     public static func run(input: String, output: String, options: RestoreOptions, resources: Resources = Resources(),
-                           dump: [FrameSelector] = [], report: (String) -> Void = { _ in }) throws -> Summary {
+                           dump: [FrameSelector] = [], events: JobEvents = { _ in }) throws -> Summary {
         let folder = RestoreWorkFolder(resources.workFolder ?? output + ".work")
-        let planned = try plan(input: input, output: output, options: options, resources: resources, report: report)
+        let planned = try plan(input: input, output: output, options: options, resources: resources, events: events)
         let jobLock = planned.lock
         let networks = planned.networks
         try RestoreFrameDump.check(dump, scenes: planned.scenes, input: input)
         var adaptationSeconds: [Double?] = []
         for unit in planned.units {
-            adaptationSeconds.append(try adaptIfNeeded(unit, planned.plan, scenes: planned.scenes, networks: networks, folder: folder, report: report))
+            adaptationSeconds.append(try adaptIfNeeded(unit, planned.plan, scenes: planned.scenes, networks: networks, folder: folder, events: events))
         }
         let processor = renderer(planned.plan, scenes: planned.scenes, units: planned.units, model: networks.model,
                                  pretrained: networks.pretrained, folder: folder)
@@ -72,13 +72,13 @@ public enum RestoreJob {
         if !dump.isEmpty {
             dumpedFrames = try RestoreFrameDump.write(input, filters: planned.plan.filters, frames: dump, folder: folder, processor: processor,
                                                       outputScale: planned.plan.outputScale)
-            report("frames \(dumpedFrames.map(String.init).joined(separator: ", ")) dumped into \(folder.dumpFolder)")
+            events(.message("frames \(dumpedFrames.map(String.init).joined(separator: ", ")) dumped into \(folder.dumpFolder)"))
         }
         var page = RestoreReport(input: input, output: output, options: options, scenes: planned.scenes, units: planned.units, folder: folder)
         // Written before rendering too, so that a restorer can look while a long film renders.
         try page.write()
         let renderStarted = Date()
-        try render(planned.plan, segments: Array(planned.plan.segments.indices), processor: processor, folder: folder, report: report)
+        try render(planned.plan, segments: Array(planned.plan.segments.indices), processor: processor, folder: folder, events: events)
         try join(planned.plan, folder: folder)
         page.renderSeconds = Date().timeIntervalSince(renderStarted)
         page.generated = Date()
@@ -102,7 +102,7 @@ public enum RestoreJob {
     /// job at a time), and runs the stages every unit depends on: scenes, sampled frames, units,
     /// the render folder. Writes plan.json, from which a worker process runs any other stage.
     package static func plan(input: String, output: String, options: RestoreOptions, resources: Resources,
-                             report: (String) -> Void) throws -> Planned {
+                             events: JobEvents) throws -> Planned {
         let destination = try OutputPath(output, inputs: [input])
         guard FileManager.default.fileExists(atPath: input) else { throw MediaError(input, "no such file") }
         let folder = RestoreWorkFolder(resources.workFolder ?? output + ".work")
@@ -124,16 +124,16 @@ public enum RestoreJob {
         try claim(folder, for: RestoreJobRecord(input: input, options: options, filters: resources.transcode.filters))
         // Measured once per run (deterministic): every stage after this one sees the same pictures.
         var filters = try resources.transcode.filters?.plan(forFile: input)
-        let scenes = try detectScenes(input, filters: filters, options: options, folder: folder, report: report)
+        let scenes = try detectScenes(input, filters: filters, options: options, folder: folder, events: events)
         if let window = options.deflickerWindow {
             var deflickered = filters ?? FilterPlan(graph: nil, reason: "no filters", givesProgressive: false)
             deflickered.gains = try SceneDeflicker.measure(input, filters: filters, scenes: scenes, window: window,
-                                                          progress: ProgressReporter(stage: "deflicker", total: scenes.last.map { $0.lastFrame + 1 }))
+                                                          events: events)
             deflickered.reason += "; deflickered scene by scene over \(window) frames"
             filters = deflickered
         }
-        if let filters { report("filters: \(filters.reason)") }
-        let units = try formUnits(input, filters: filters, scenes: scenes, options: options, branch: networks.branch, folder: folder, report: report)
+        if let filters { events(.message("filters: \(filters.reason)")) }
+        let units = try formUnits(input, filters: filters, scenes: scenes, options: options, branch: networks.branch, folder: folder, events: events)
         let plan = try RestorePlan(input: absolute(input), output: absolute(destination.path), filters: filters, options: options,
                                    resources: resources.absolute(workFolder: folder.path), outputScale: outputScale,
                                    scenes: scenes, units: units, segmentFrames: segmentFrames)
@@ -144,12 +144,12 @@ public enum RestoreJob {
 
     /// Adapts `unit` unless an earlier run did; returns the seconds it took (nil: done before).
     package static func adaptIfNeeded(_ unit: AdaptationUnit, _ plan: RestorePlan, scenes: [Scene], networks: AdaptationNetworks,
-                                      folder: RestoreWorkFolder, report: (String) -> Void) throws -> Double? {
+                                      folder: RestoreWorkFolder, events: JobEvents) throws -> Double? {
         guard !FileManager.default.fileExists(atPath: folder.weights(unit: unit.index)) else { return nil }
-        let summary = try adapt(unit, of: plan.units, scenes: scenes, networks: networks, options: plan.options, folder: folder)
+        let summary = try adapt(unit, of: plan.units, scenes: scenes, networks: networks, options: plan.options, folder: folder, events: events)
         let sceneNumbers = unit.scenes.map { String($0 + 1) }.joined(separator: ",")
-        report("unit \(unit.index + 1)/\(plan.units) (scenes \(sceneNumbers)) adapted in " + String(format: "%.1f s", summary.seconds)
-               + (summary.acceptance.map { "; renders \($0.reason)" } ?? ""))
+        events(.message("unit \(unit.index + 1)/\(plan.units) (scenes \(sceneNumbers)) adapted in " + String(format: "%.1f s", summary.seconds)
+               + (summary.acceptance.map { "; renders \($0.reason)" } ?? "")))
         return summary.seconds
     }
 
@@ -170,16 +170,19 @@ public enum RestoreJob {
 
     /// Renders the given segments that an earlier run did not finish.
     package static func render(_ plan: RestorePlan, segments: [Int], processor: AdaptedSuperResolutionProcessor,
-                               folder: RestoreWorkFolder, report: (String) -> Void) throws {
+                               folder: RestoreWorkFolder, events: JobEvents) throws {
         let render = try SegmentedRender(plan, folder: folder)
         let finished = Set(render.finishedSegments).intersection(segments).count
-        if finished > 0 { report("render: \(finished) of \(segments.count) segments done by an earlier run") }
-        let progress = ProgressReporter(stage: "render", total: render.framesToRender(segments))
-        try render.render(segments, processor: processor) { done in
-            let scene = plan.sceneEnds.firstIndex { $0 >= done.frame } ?? plan.sceneEnds.count - 1
-            progress.update(done: done.framesDone, detail: "scene \(scene + 1)/\(plan.sceneEnds.count)  frame \(done.frame)")
+        if finished > 0 { events(.message("render: \(finished) of \(segments.count) segments done by an earlier run")) }
+        let total = render.framesToRender(segments)
+        try withoutActuallyEscaping(events) { events in
+            _ = try render.render(segments, processor: processor) { done in
+                let scene = plan.sceneEnds.firstIndex { $0 >= done.frame } ?? plan.sceneEnds.count - 1
+                events(.progress(JobProgress(stage: "render", done: done.framesDone, total: total,
+                                             detail: "scene \(scene + 1)/\(plan.sceneEnds.count)  frame \(done.frame)")))
+            }
         }
-        progress.finish()
+        events(.stageFinished("render"))
     }
 
     /// Writes the film from the rendered segments and the input's sound; the segments go once
@@ -203,17 +206,17 @@ public enum RestoreJob {
     }
 
     package static func detectScenes(_ input: String, filters: FilterPlan? = nil, options: RestoreOptions, folder: RestoreWorkFolder,
-                                     report: (String) -> Void) throws -> [Scene] {
+                                     events: JobEvents) throws -> [Scene] {
         if FileManager.default.fileExists(atPath: folder.scenes) { return try folder.readScenes() }
-        let list = try SceneDetector(options.scenes).detect(path: input, filters: filters, progress: ProgressReporter(stage: "scenes", total: nil))
+        let list = try SceneDetector(options.scenes).detect(path: input, filters: filters, events: events)
         guard !list.scenes.isEmpty else { throw MediaError(input, "has no video frames: nothing to restore") }
         try list.write(to: folder.scenes, as: .json)
-        report("\(list.scenes.count) scenes in \(list.frameCount) frames")
+        events(.message("\(list.scenes.count) scenes in \(list.frameCount) frames"))
         return list.scenes
     }
 
     package static func formUnits(_ input: String, filters: FilterPlan? = nil, scenes: [Scene], options: RestoreOptions, branch: ReconstructionBranch,
-                                  folder: RestoreWorkFolder, report: (String) -> Void) throws -> [AdaptationUnit] {
+                                  folder: RestoreWorkFolder, events: JobEvents) throws -> [AdaptationUnit] {
         if FileManager.default.fileExists(atPath: folder.units) { return try folder.readUnits() }
         let sampler = SceneFrameSampler(count: options.framesPerScene, neighbours: options.adaptation.target == .neighbour)
         let sampled = try sampler.sample(input, filters: filters, scenes: scenes, file: folder.frame)
@@ -224,7 +227,7 @@ public enum RestoreJob {
         case .group:
             let embeddings = try sampled.map { try SceneGrouping.embedding(of: try $0.map { try Tensor(pictureAt: folder.frame($0)) }, branch: branch) }
             groups = SceneGrouping.group(embeddings: embeddings, threshold: options.groupThreshold)
-            report("\(scenes.count) scenes in \(groups.count) groups: " + groups.map { $0.map { String($0 + 1) }.joined(separator: "+") }.joined(separator: ", "))
+            events(.message("\(scenes.count) scenes in \(groups.count) groups: " + groups.map { $0.map { String($0 + 1) }.joined(separator: "+") }.joined(separator: ", ")))
         }
         var units = groups.enumerated().map { AdaptationUnit(index: $0.offset, scenes: $0.element, frames: $0.element.flatMap { sampled[$0] }) }
         if options.acceptance.enabled {
@@ -241,13 +244,13 @@ public enum RestoreJob {
     }
 
     private static func adapt(_ unit: AdaptationUnit, of count: Int, scenes: [Scene], networks: AdaptationNetworks,
-                              options: RestoreOptions, folder: RestoreWorkFolder) throws -> AdaptationUnitSummary {
+                              options: RestoreOptions, folder: RestoreWorkFolder, events: JobEvents) throws -> AdaptationUnitSummary {
         let started = Date()
-        let progress = ProgressReporter(stage: "adapt", total: options.adaptation.iterations)
         let outcome = try UnitAdaptation.run(unit, scenes: scenes, networks: networks, options: options, file: folder.frame) { done, loss in
-            progress.update(done: done, detail: String(format: "unit %d/%d  loss %.4f", unit.index + 1, count, loss))
+            events(.progress(JobProgress(stage: "adapt", done: done, total: options.adaptation.iterations,
+                                         detail: String(format: "unit %d/%d  loss %.4f", unit.index + 1, count, loss))))
         }
-        progress.finish()
+        events(.stageFinished("adapt"))
         let result = outcome.result
         let steps = result.steps
         let log = "iteration\tl1\tlpips\ttotal\tvalidation\n" + steps.map {

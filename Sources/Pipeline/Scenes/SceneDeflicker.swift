@@ -27,9 +27,9 @@ public enum SceneDeflicker {
     }
 
     /// Measures the channel means of every frame of `path` (through `filters`) in one decoding
-    /// pass, and returns their gains.
+    /// pass ("deflicker" progress), and returns their gains.
     public static func measure(_ path: String, filters: FilterPlan?, scenes: [Scene], window: Int,
-                               progress: ProgressReporter? = nil) throws -> FrameGains {
+                               events: JobEvents = { _ in }) throws -> FrameGains {
         let reader = try VideoFrameReader(path: path, filters: filters)
         var means: [[Double]] = []
         while let frame = try reader.next() {
@@ -37,9 +37,9 @@ public enum SceneDeflicker {
             means.append((0..<3).map { channel in
                 frame.image.pixels[(channel * plane)..<((channel + 1) * plane)].reduce(0) { $0 + Double($1) } / Double(plane)
             })
-            progress?.update(done: means.count)
+            events(.progress(JobProgress(stage: "deflicker", done: means.count, total: scenes.last.map { $0.lastFrame + 1 })))
         }
-        progress?.finish()
+        events(.stageFinished("deflicker"))
         return gains(means: means, scenes: scenes, window: window)
     }
 }

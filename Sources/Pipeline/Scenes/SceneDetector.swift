@@ -13,17 +13,17 @@ public struct SceneDetector: Sendable {
     }
 
     /// Reads the file's main video stream once, frame by frame (memory does not grow with its
-    /// length), reporting frames done to `progress`.
+    /// length), emitting the frames done as "scenes" progress.
     /// With `filters`, the scenes are those of the filtered pictures (deinterlaced, inverse telecined).
-    public func detect(path: String, filters: FilterPlan? = nil, progress: ProgressReporter? = nil) throws -> SceneList {
+    public func detect(path: String, filters: FilterPlan? = nil, events: JobEvents = { _ in }) throws -> SceneList {
         try options.validate()
         let reader = try VideoFrameReader(path: path, filters: filters)
         var tracker = SceneCutTracker(options: options)
         while let frame = try reader.next() {
             tracker.add(frame)
-            progress?.update(done: frame.index + 1, detail: "\(tracker.scenes.count + 1) scenes")
+            events(.progress(JobProgress(stage: "scenes", done: frame.index + 1, total: nil, detail: "\(tracker.scenes.count + 1) scenes")))
         }
-        progress?.finish()
+        events(.stageFinished("scenes"))
         tracker.finish()
         guard !tracker.frames.isEmpty else { throw MediaError(path, "has no video frames") }
         return SceneList(file: path, options: options, frameCount: tracker.frames.count,

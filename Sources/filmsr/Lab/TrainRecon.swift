@@ -15,14 +15,7 @@ struct TrainRecon: ParsableCommand {
             written to WORK/reconstruction.safetensors, and copied to --output when given.
             """)
 
-    @Option(help: "Work folder: options, checkpoint, loss.tsv, validation.tsv, result.")
-    var work: String
-
-    @Option(help: "Where to copy the trained branch when done.")
-    var output: String?
-
-    @Flag(name: .customLong("output-half"), help: "Write --output in float16: half the size, for weights to commit.")
-    var outputHalf = false
+    @OptionGroup var session: TrainingSessionArguments
 
     @Option(help: "Training steps in all (a resumed run may raise it).")
     var steps = PretrainingOptions().steps
@@ -76,40 +69,18 @@ struct TrainRecon: ParsableCommand {
     @Option(help: "Seed of the initial weights and of every training pair.")
     var seed: UInt64 = PretrainingOptions().seed
 
-    @Option(name: .customLong("checkpoint-every"), help: "Steps between checkpoints.")
-    var checkpointEvery = PretrainingOptions().checkpointEvery
-
-    @Option(name: .customLong("validate-every"), help: "Steps between held-out measurements.")
-    var validateEvery = PretrainingOptions().validateEvery
-
-    @Option(name: .customLong("stop-after"), help: "End this session after that step (resume later with the same command).")
-    var stopAfter: Int?
-
-    @Option(help: "Threads for the matrix products (default: one per core).")
-    var threads = 0
-
-    @Option(help: "Folder of training photographs (default: $FILMSR_PHOTOS or assets/photos).")
-    var photos: String?
-
-    @Option(help: "LPIPS weights (default: $FILMSR_LPIPS or assets/lpips/alexnet.safetensors).")
-    var lpips: String?
-
     func run() throws {
         guard let mappingValue = ReconstructionConfiguration.Mapping(argument: mapping) else {
             throw UsageError("--mapping: '\(mapping)' is not pixel-unshuffle or bicubic")
         }
-        guard steps > 0, batch > 0, checkpointEvery > 0, validateEvery > 0 else {
-            throw UsageError("--steps, --batch, --checkpoint-every and --validate-every must be positive")
-        }
+        guard steps > 0, batch > 0 else { throw UsageError("--steps and --batch must be positive") }
         guard patch >= 32 else { throw UsageError("--patch \(patch): LR patches must be at least 32 pixels (the encoder and LPIPS need them)") }
         guard embedding > 0 else { throw UsageError("--embedding must be positive") }
         guard psnrWeight >= 0, familyWeight >= 0, neighbourhoodWeight >= 0 else {
             throw UsageError("--psnr-weight, --family-weight and --neighbourhood-weight cannot be negative")
         }
         // Checked before hours of training, not after.
-        let destination = try output.map { try OutputPath($0, inputs: []) }
-        guard output != nil || !outputHalf else { throw UsageError("--output-half needs --output") }
-        BLASRuntime.setThreadCount(threads)
+        let destination = try session.prepare()
         var options = PretrainingOptions()
         options.steps = steps
         options.batchSize = batch
@@ -117,8 +88,8 @@ struct TrainRecon: ParsableCommand {
         options.learningRate = learningRate
         options.lpipsWeight = lpipsWeight
         options.seed = seed
-        options.checkpointEvery = checkpointEvery
-        options.validateEvery = validateEvery
+        options.checkpointEvery = session.checkpointEvery ?? options.checkpointEvery
+        options.validateEvery = session.validateEvery ?? options.validateEvery
         options.configuration.embeddingSize = embedding
         options.configuration.mapping = mappingValue
         options.configuration.controller = controller
@@ -130,29 +101,13 @@ struct TrainRecon: ParsableCommand {
         options.psnrWeight = psnrWeight
         options.neighbourhoodWeight = neighbourhoodWeight
         options.initialBranch = initial
-        let photoFolder = photos ?? PhotoLibrary.defaultDirectory
-        let training = try ReconstructionPretraining(
-            options: options, workFolder: work,
-            photos: try PhotoLibrary.load(split: .training, directory: photoFolder),
-            heldOut: try PhotoLibrary.load(split: .heldOut, directory: photoFolder),
-            lpips: try LPIPS.load(from: lpips ?? LPIPS.defaultWeightsPath))
-        if training.completedSteps > 0 { print("resuming at step \(training.completedSteps) of \(steps)") }
-        try training.run(progress: ProgressReporter(stage: "train recon", total: steps), stoppingAfter: stopAfter) { print($0) }
-        guard training.completedSteps == steps else {
-            print("stopped at step \(training.completedSteps) of \(steps); run the same command again to go on")
-            return
+        let photos = try session.photoLibraries()
+        let training = try ReconstructionPretraining(options: options, workFolder: session.work, photos: photos.training, heldOut: photos.heldOut,
+                                                     lpips: try LPIPS.load(from: session.lpipsWeights))
+        try session.train(steps: steps, completedSteps: training.completedSteps, folder: training.folder, destination: destination) { events in
+            try training.run(stoppingAfter: session.stopAfter, events: events)
+            return training.completedSteps
         }
-        if let destination {
-            destination.discard()
-            if outputHalf {
-                let (branch, metadata, _) = try ReconstructionBranch.load(from: training.folder.result)
-                try branch.save(to: destination.temporaryPath, metadata: metadata, precision: .float16)
-            } else {
-                try FileManager.default.copyItem(atPath: training.folder.result, toPath: destination.temporaryPath)
-            }
-            try destination.commit()
-        }
-        print(output ?? training.folder.result)
     }
 }
 

@@ -40,7 +40,7 @@ struct BenchCurve: ParsableCommand {
         BLASRuntime.setThreadCount(restore.threads)
         let report = try OverfittingCurve.run(input: benchmark.input, reference: benchmark.reference, settings: settings,
                                               resources: restore.resources(), folder: benchmark.work ?? "out/bench-" + Self.configuration.commandName!,
-                                              options: options) { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+                                              options: options, events: TerminalEvents().handle)
         if benchmark.json {
             try printJSON(report)
         } else {

@@ -45,9 +45,8 @@ struct BenchGate: ParsableCommand {
                 return GateStudy.Clip(name: parts[0], input: parts[1], reference: parts[2])
             }
             guard !parsed.isEmpty else { throw UsageError("give at least one --clip NAME:DEGRADED:REFERENCE, or --replay FILE") }
-            study = try GateStudy.run(clips: parsed, options: options, resources: restore.resources(), folder: work, report: {
-                FileHandle.standardError.write(Data(($0 + "\n").utf8))
-            })
+            study = try GateStudy.run(clips: parsed, options: options, resources: restore.resources(), folder: work,
+                                      events: TerminalEvents().handle)
             try JSONEncoder.sortedPretty.encode(study).write(to: URL(fileURLWithPath: (work as NSString).appendingPathComponent("study.json")), options: .atomic)
         }
         let tuningClips = Set(tuning.split(separator: ",").map(String.init))

@@ -22,7 +22,7 @@ struct BenchmarkArguments: ParsableArguments {
     func run(_ settings: [RestoreBenchmark.Setting], command: String, restore: RestoreArguments) throws {
         BLASRuntime.setThreadCount(restore.threads)
         let report = try RestoreBenchmark.run(input: input, reference: reference, settings: settings, resources: restore.resources(),
-                                              folder: work ?? "out/bench-" + command) { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+                                              folder: work ?? "out/bench-" + command, events: TerminalEvents().handle)
         if json {
             try printJSON(report)
         } else {
