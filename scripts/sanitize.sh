@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # The Engine tests under AddressSanitizer and under ThreadSanitizer (debug builds, each in its own
-# git-ignored scratch folder). OpenBLAS is given the Haswell kernel, as scripts/test.sh gives the
-# kernel filmsr picks. Slow: the engine's numeric tests run unoptimised here.
+# git-ignored scratch folder). OpenBLAS is given the kernel filmsr picks, as in scripts/test.sh.
+# Slow: the engine's numeric tests run unoptimised here.
 #
 #   bash scripts/sanitize.sh [address|thread ...]     (default: both)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-Haswell}
+source scripts/lib/openblas.sh
+[ -x .build/release/filmsr ] || swift build -c release --product filmsr
+export_openblas_kernel .build/release/filmsr
 # Swift's own crash handler would stand between a finding and the sanitizer's report.
 export SWIFT_BACKTRACE=enable=no
 # No suppressions: OpenBLAS's own threads (uninstrumented) gave no report; the first report stops the run.

@@ -7,14 +7,8 @@ bash scripts/setup.sh
 # faster optimised; -enable-testing keeps @testable imports working.
 build=(-c release -Xswiftc -enable-testing)
 swift build "${build[@]}" --build-tests
-# filmsr picks its OpenBLAS kernel itself (BLASRuntime.recommendedCoreType; it re-executes with
-# OPENBLAS_CORETYPE set); the test process links OpenBLAS directly, so it is given the kernel
-# filmsr reports getting.
-if [ -z "${OPENBLAS_CORETYPE:-}" ]; then
-  kernel="$(.build/release/filmsr info | sed -n 's/^openblas kernel: *\([A-Za-z0-9]*\),.*/\1/p')"
-  [ -n "$kernel" ] || { echo "test: filmsr info printed no OpenBLAS kernel" >&2; exit 1; }
-  export OPENBLAS_CORETYPE="$kernel"
-fi
+source scripts/lib/openblas.sh
+export_openblas_kernel .build/release/filmsr
 report=.build/test-results.xml
 status=0
 swift test "${build[@]}" --skip-build --parallel --num-workers 2 --disable-swift-testing --xunit-output "$report" || status=$?

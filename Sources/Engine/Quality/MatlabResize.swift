@@ -36,9 +36,9 @@ enum MatlabResize {
         let count = Int(kernelWidth.rounded(.up)) + 2
         var lefts = [Int](), weights = [[Float]]()
         for x in 1...output {
-            let center = Float(x) / Float(scale) + Float(0.5 * (1 - 1 / scale))
-            let left = Int((center - Float(kernelWidth / 2)).rounded(.down))
-            let row = (0..<count).map { Float(scale) * cubic((center - Float(left + $0)) * Float(scale)) }
+            let centre = Float(x) / Float(scale) + Float(0.5 * (1 - 1 / scale))
+            let left = Int((centre - Float(kernelWidth / 2)).rounded(.down))
+            let row = (0..<count).map { Float(scale) * cubic((centre - Float(left + $0)) * Float(scale)) }
             var total: Float = 0
             for weight in row { total += weight }
             lefts.append(left)

@@ -14,15 +14,15 @@ import Pipeline
 /// starting quantiser is 2).
 public struct CodecGenerationSampler: Sendable {
     public enum Generation: Equatable, Sendable, CustomStringConvertible {
-        case mpeg2(quantizer: Int)
+        case mpeg2(quantiser: Int)
         case h264(bitsPerPixel: Double)
 
         /// The encoder settings for a picture of this size.
         public func encoderSettings(width: Int, height: Int) -> EncoderSettings {
             switch self {
-            case .mpeg2(let quantizer):
+            case .mpeg2(let quantiser):
                 // The rate control may only choose this quantiser.
-                return EncoderSettings(codec: .mpeg2, options: ["qmin": "\(quantizer)", "qmax": "\(quantizer)"])
+                return EncoderSettings(codec: .mpeg2, options: ["qmin": "\(quantiser)", "qmax": "\(quantiser)"])
             case .h264(let bitsPerPixel):
                 let rate = max(1, Int((bitsPerPixel * Double(width * height * CodecGenerationSampler.frameRate)).rounded()))
                 // crf -1 turns libx264's constant-quality mode off, so that the bit rate rules.
@@ -32,7 +32,7 @@ public struct CodecGenerationSampler: Sendable {
 
         public var description: String {
             switch self {
-            case .mpeg2(let quantizer): "mpeg2 q \(quantizer)"
+            case .mpeg2(let quantiser): "mpeg2 q \(quantiser)"
             case .h264(let bitsPerPixel): "h264 " + String(format: "%.2f", bitsPerPixel) + " bpp"
             }
         }
@@ -40,7 +40,7 @@ public struct CodecGenerationSampler: Sendable {
 
     static let frameRate = 24
     public var generations: ClosedRange<Int> = 1...2
-    public var mpeg2Quantizers: ClosedRange<Int> = 4...24
+    public var mpeg2Quantisers: ClosedRange<Int> = 4...24
     public var h264BitsPerPixel: ClosedRange<Double> = 0.15...1.5
 
     public init() {}
@@ -49,7 +49,7 @@ public struct CodecGenerationSampler: Sendable {
     public func sample(using generator: inout SeededGenerator) -> [Generation] {
         (0..<Int.random(in: generations, using: &generator)).map { _ in
             Bool.random(using: &generator)
-                ? .mpeg2(quantizer: Int.random(in: mpeg2Quantizers, using: &generator))
+                ? .mpeg2(quantiser: Int.random(in: mpeg2Quantisers, using: &generator))
                 : .h264(bitsPerPixel: Double.random(in: h264BitsPerPixel, using: &generator))
         }
     }

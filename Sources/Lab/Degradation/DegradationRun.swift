@@ -54,12 +54,12 @@ struct DegradationRun {
         image = output
     }
 
-    /// Gaussian (p 0.5) or Poisson noise, gray with p 0.4, as Real-ESRGAN draws it.
+    /// Gaussian (p 0.5) or Poisson noise, grey with p 0.4, as Real-ESRGAN draws it.
     mutating func noise(gaussianSigma: ClosedRange<Double>, poissonScale: ClosedRange<Double>) {
-        let gray = Double.random(in: 0..<1, using: &generator) < 0.4
+        let grey = Double.random(in: 0..<1, using: &generator) < 0.4
         let noise: Noise = Bool.random(using: &generator)
-            ? .gaussian(sigma: Double.random(in: gaussianSigma, using: &generator), gray: gray)
-            : .poisson(scale: Double.random(in: poissonScale, using: &generator), gray: gray)
+            ? .gaussian(sigma: Double.random(in: gaussianSigma, using: &generator), grey: grey)
+            : .poisson(scale: Double.random(in: poissonScale, using: &generator), grey: grey)
         steps.append("noise \(noise)")
         image = noise.apply(to: image, using: &generator)
     }

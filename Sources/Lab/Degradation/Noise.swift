@@ -3,33 +3,33 @@ import Foundation
 import Pipeline
 
 /// The additive noises of Real-ESRGAN's degradation model, on images in [0, 1]. Colour noise
-/// draws independently per channel; gray noise draws once per pixel and adds it to every channel.
+/// draws independently per channel; grey noise draws once per pixel and adds it to every channel.
 public enum Noise: Equatable, Sendable {
     /// Gaussian with standard deviation `sigma` on the 0-255 scale.
-    case gaussian(sigma: Double, gray: Bool)
+    case gaussian(sigma: Double, grey: Bool)
     /// Shot noise: the image as photon counts (2^ceil(log2(levels)) per unit, levels = distinct
     /// 8-bit values in the image, as basicsr does), drawn from Poisson, scaled by `scale`.
-    case poisson(scale: Double, gray: Bool)
+    case poisson(scale: Double, grey: Bool)
 
     /// Returns `image` plus noise, clamped to [0, 1].
     public func apply(to image: Tensor, using generator: inout SeededGenerator) -> Tensor {
         let shape = image.shape
         let output = image.copy()
         switch self {
-        case .gaussian(let sigma, let gray):
+        case .gaussian(let sigma, let grey):
             let deviation = Float(sigma / 255)
             for n in 0..<shape.batch {
-                let draws = gray ? (0..<shape.planeSize).map { _ in Float(generator.nextNormal()) * deviation } : []
+                let draws = grey ? (0..<shape.planeSize).map { _ in Float(generator.nextNormal()) * deviation } : []
                 for c in 0..<shape.channels {
                     let plane = output.plane(n, c)
                     for i in 0..<shape.planeSize {
-                        plane[i] += gray ? draws[i] : Float(generator.nextNormal()) * deviation
+                        plane[i] += grey ? draws[i] : Float(generator.nextNormal()) * deviation
                     }
                 }
             }
-        case .poisson(let scale, let gray):
+        case .poisson(let scale, let grey):
             for n in 0..<shape.batch {
-                if gray {
+                if grey {
                     // Luma (BT.601 weights, as cv2's RGB2GRAY), noised once, added to every channel.
                     var luma = [Float](repeating: 0, count: shape.planeSize)
                     let (r, g, b) = (image.plane(n, 0), image.plane(n, 1), image.plane(n, 2))

@@ -3,7 +3,7 @@
 public enum DegradationFamily: String, CaseIterable, Codable, Sendable {
     /// A Real-ESRGAN blur kernel, then downscaling: nothing else.
     case blur
-    /// Downscaling, then Gaussian or Poisson noise, colour or gray.
+    /// Downscaling, then Gaussian or Poisson noise, colour or grey.
     case noise
     /// Downscaling, then JPEG at quality 30-95.
     case jpeg

@@ -19,7 +19,7 @@ struct NetworkBuilder {
         let layer = Convolution(name: "\(prefix).\(name)", inputChannels: inputChannels, outputChannels: outputChannels,
                                 geometry: ConvolutionGeometry(kernel: kernel, stride: stride, padding: padding ?? kernel / 2),
                                 activation: activation)
-        WeightInitialization.kaimingUniform(layer, slope: activation.initialisationSlope, scale: initialScale, using: &generator)
+        WeightInitialisation.kaimingUniform(layer, slope: activation.initialisationSlope, scale: initialScale, using: &generator)
         layer.bias?.value.fill(initialBias)
         return graph.add(layer, name: name, input)
     }

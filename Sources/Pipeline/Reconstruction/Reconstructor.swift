@@ -39,7 +39,7 @@ enum Reconstructor {
                                             kernel: 1, initialScale: 0.1, initialBias: 1)
             let modulated = ModulatedConvolution(name: "reconstructor.block\(block).modulated", inputChannels: width, outputChannels: width,
                                                  kernel: 3, activation: .leakyReLU(slope: 0.2))
-            WeightInitialization.kaimingUniform(modulated, slope: 0.2, using: &builder.generator)
+            WeightInitialisation.kaimingUniform(modulated, slope: 0.2, using: &builder.generator)
             x = builder.graph.add(modulated, name: "block\(block).modulated", inputs: [x, style])[0]
         }
         x = builder.convolution(x, "conv_hr", from: width, to: width, activation: leaky)

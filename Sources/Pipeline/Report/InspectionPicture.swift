@@ -11,10 +11,10 @@ enum InspectionPicture {
     }
 
     /// A 1 x 1 x H x W map in [0, 1] as a grey picture, enlarged by `factor`.
-    static func gray(_ map: Tensor, enlargedBy factor: Int) -> RGBImage {
+    static func grey(_ map: Tensor, enlargedBy factor: Int) -> RGBImage {
         let plane = Array(UnsafeBufferPointer(start: map.plane(0, 0), count: map.shape.planeSize))
-        let gray = RGBImage(width: map.shape.width, height: map.shape.height, pixels: plane + plane + plane)
-        return enlarged(gray, by: factor)
+        let grey = RGBImage(width: map.shape.width, height: map.shape.height, pixels: plane + plane + plane)
+        return enlarged(grey, by: factor)
     }
 
     /// Pictures of one height placed left to right, `gap` white pixels apart.

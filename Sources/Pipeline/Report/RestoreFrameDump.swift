@@ -52,7 +52,7 @@ enum RestoreFrameDump {
             let weightMap = HighFrequencyWeightMap.compute(Tensor(lr))
             try PNGWriter.write(baseline, to: folder.dump(frame: index, .baseline), bitsPerComponent: depth)
             try PNGWriter.write(adapted, to: folder.dump(frame: index, .adapted), bitsPerComponent: depth)
-            try PNGWriter.write(InspectionPicture.gray(weightMap, enlargedBy: outputScale), to: folder.dump(frame: index, .weightmap))
+            try PNGWriter.write(InspectionPicture.grey(weightMap, enlargedBy: outputScale), to: folder.dump(frame: index, .weightmap))
             let sideBySide = InspectionPicture.sideBySide([InspectionPicture.enlarged(lr, by: outputScale), baseline, adapted])
             try PNGWriter.write(sideBySide, to: folder.dump(frame: index, .sideBySide))
             dumped.append(index)

@@ -49,7 +49,7 @@ final class TrainingTests: XCTestCase {
         func layer(seed: UInt64, scale: Float) -> Convolution {
             let convolution = Convolution(inputChannels: 16, outputChannels: 8, geometry: ConvolutionGeometry(kernel: 3, padding: 1))
             var generator = SeededGenerator(seed: seed)
-            WeightInitialization.kaimingUniform(convolution, slope: 0, scale: scale, using: &generator)
+            WeightInitialisation.kaimingUniform(convolution, slope: 0, scale: scale, using: &generator)
             return convolution
         }
         let values = layer(seed: 1, scale: 1).weight.value.values

@@ -16,8 +16,8 @@ final class DegradationOperationTests: XCTestCase {
         impulse[12] = 1
         let picture = image(1)
         XCTAssertEqual(KernelFilter.apply(impulse, size: 5, to: picture).values, picture.values)
-        let gray = Tensor(Shape(1, 1, 9, 9), values: [Float](repeating: 0.4, count: 81))
-        let blurred = KernelFilter.apply(BlurKernel.sinc(cutoff: 1.2).weights(size: 7), size: 7, to: gray)
+        let grey = Tensor(Shape(1, 1, 9, 9), values: [Float](repeating: 0.4, count: 81))
+        let blurred = KernelFilter.apply(BlurKernel.sinc(cutoff: 1.2).weights(size: 7), size: 7, to: grey)
         for value in blurred.values { XCTAssertEqual(value, 0.4, accuracy: 1e-5) }
     }
 
@@ -32,15 +32,15 @@ final class DegradationOperationTests: XCTestCase {
     func testGaussianNoiseHasTheRequestedStrengthAndIsSeeded() {
         let flat = Tensor(Shape(1, 3, 64, 64), values: [Float](repeating: 0.5, count: 3 * 64 * 64))
         var first = SeededGenerator(seed: 7), second = SeededGenerator(seed: 7)
-        let noisy = Noise.gaussian(sigma: 10, gray: false).apply(to: flat, using: &first)
-        XCTAssertEqual(noisy.values, Noise.gaussian(sigma: 10, gray: false).apply(to: flat, using: &second).values)
+        let noisy = Noise.gaussian(sigma: 10, grey: false).apply(to: flat, using: &first)
+        XCTAssertEqual(noisy.values, Noise.gaussian(sigma: 10, grey: false).apply(to: flat, using: &second).values)
         let differences = zip(noisy.values, flat.values).map { Double($0 - $1) }
         let deviation = (differences.map { $0 * $0 }.reduce(0, +) / Double(differences.count)).squareRoot()
         XCTAssertEqual(deviation * 255, 10, accuracy: 0.5)
-        // Gray noise is the same in every channel of a pixel.
+        // Grey noise is the same in every channel of a pixel.
         var third = SeededGenerator(seed: 8)
-        let gray = Noise.gaussian(sigma: 10, gray: true).apply(to: flat, using: &third)
-        XCTAssertEqual(gray[0, 0, 5, 5], gray[0, 2, 5, 5])
+        let grey = Noise.gaussian(sigma: 10, grey: true).apply(to: flat, using: &third)
+        XCTAssertEqual(grey[0, 0, 5, 5], grey[0, 2, 5, 5])
         XCTAssertNotEqual(noisy[0, 0, 5, 5], noisy[0, 2, 5, 5])
     }
 
@@ -51,7 +51,7 @@ final class DegradationOperationTests: XCTestCase {
             for k in 0..<256 { values[k] = Float(k) / 255 }
             let flat = Tensor(Shape(1, 1, 64, 64), values: values)
             var generator = SeededGenerator(seed: 3)
-            let noisy = Noise.poisson(scale: scale, gray: false).apply(to: flat, using: &generator)
+            let noisy = Noise.poisson(scale: scale, grey: false).apply(to: flat, using: &generator)
             let d = zip(noisy.values.dropFirst(256), values.dropFirst(256)).map { Double($0 - $1) }
             return (d.map { $0 * $0 }.reduce(0, +) / Double(d.count)).squareRoot()
         }

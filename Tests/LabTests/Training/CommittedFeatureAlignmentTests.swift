@@ -19,7 +19,7 @@ final class CommittedFeatureAlignmentTests: XCTestCase {
         }),
         ("gaussian noise sigma 15/255", { clean in
             var generator = SeededGenerator(seed: 21)
-            return Noise.gaussian(sigma: 15, gray: false).apply(to: clean, using: &generator)
+            return Noise.gaussian(sigma: 15, grey: false).apply(to: clean, using: &generator)
         }),
         ("JPEG quality 20", { clean in
             Tensor(stacking: try (0..<clean.shape.batch).map { Tensor(try JPEGRoundTrip.apply(RGBImage(clean, item: $0), quality: 20)) })

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Starting weights for networks trained from scratch, seeded so that a run repeats exactly.
-public enum WeightInitialization {
+public enum WeightInitialisation {
     /// He (Kaiming) uniform initialisation for a layer followed by a (leaky) ReLU: weights drawn
     /// from U(-b, b) with b = gain * sqrt(3 / fan_in), gain = sqrt(2 / (1 + slope^2)), times
     /// `scale` (MSRResNet scales residual branches by 0.1 so that deep stacks start near identity).
