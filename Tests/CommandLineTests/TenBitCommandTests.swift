@@ -96,6 +96,25 @@ final class TenBitCommandTests: CommandLineTestCase {
         XCTAssertGreaterThan(try lumaLevels(prores, frame: frame), 256)
     }
 
+    /// The other 10-bit inputs archives hold (FFV1, H.264 High 10, HEVC Main 10) upscale to a
+    /// 10-bit H.264 by default, with more levels than 8 bits have.
+    func testEveryTenBitInputCodecGivesATenBitOutput() throws {
+        let folder = try temporaryDirectory()
+        let ramp = try makeRamp(in: folder)
+        for (codec, format, expected) in [("ffv1", "yuv422p10le", "yuv422p10le"), ("libx264", "yuv420p10le", "yuv420p10le"),
+                                          ("libx265", "yuv420p10le", "yuv420p10le")] {
+            let input = "\(folder)/\(codec).mkv", output = "\(folder)/\(codec)-x4.mkv"
+            try executeSucceeding("/usr/bin/ffmpeg", ["-v", "error", "-i", ramp, "-c:v", codec, "-pix_fmt", format] +
+                                  (codec == "libx265" ? ["-x265-params", "log-level=error"] : []) + [input])
+            XCTAssertEqual(try pixelFormat(input), format)
+            try filmsrSucceeding(["upscale", input, output, "--model", "compact-x4", "--threads", "1"])
+            XCTAssertEqual(try pixelFormat(output), expected, codec)
+            let levels = try lumaLevels(output, frame: 5)
+            print("10-bit \(codec) \(format) input: upscaled to \(try pixelFormat(output) ?? "?") with \(levels) luma levels")
+            XCTAssertGreaterThan(levels, 256, codec)
+        }
+    }
+
     /// Restore (scenes, adaptation, segment render and join) against its own dump of the adapted
     /// SR frame, which is written at 16 bits for a deep source.
     func testRestoreOfATenBitInputGivesATenBitMaster() throws {
