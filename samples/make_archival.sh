@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Archival-input samples with progressive truth (issue 17): an interlaced clip made from a 59.94p
-# truth, and a hard-telecined clip made from a 23.976p truth. Only the ffmpeg command-line tool
+# truth, a hard-telecined clip made from a 23.976p truth, and a flickering clip of three shots. Only the ffmpeg command-line tool
 # (Debian 12's 5.1) and one photo of lomiri-wallpapers-16.04 each; see samples/README.md.
 #
 #     bash samples/make_archival.sh [OUT]     # default: this folder
@@ -9,7 +9,8 @@
 set -euo pipefail
 out="${1:-$(cd "$(dirname "$0")" && pwd)}"
 photos=/usr/share/backgrounds
-for photo in Picture_1A_by_freespace.jpg aitzgorri_by_Aitzol_Berasategi.jpg; do
+for photo in Picture_1A_by_freespace.jpg aitzgorri_by_Aitzol_Berasategi.jpg picosdeeuropa_by_Aitzol_Berasategi.jpg \
+             life_by_Aitzol_Berasategi.jpg sunset_by_Aitzol_Berasategi.jpg; do
   [ -f "$photos/$photo" ] || { echo "make_archival: $photos/$photo missing: apt-get install lomiri-wallpapers-16.04" >&2; exit 1; }
 done
 command -v ffmpeg >/dev/null || { echo "make_archival: ffmpeg missing: apt-get install ffmpeg" >&2; exit 1; }
@@ -47,7 +48,33 @@ ff -i "$out/telecine_truth.mkv" \
    -vf "telecine=first_field=top:pattern=23,setfield=tff" -shortest \
    "${exact[@]}" "${mpeg2_interlaced[@]}" -flags:a +bitexact -c:a ac3 -b:a 192k -ac 2 -f dvd "$out/telecine.mpg"
 
-for file in interlaced_truth.mkv interlaced.mkv telecine_truth.mkv telecine.mpg; do
+# 3. flicker: three shots of 40, 32 and 24 frames at 24 fps (4.000 s, hard cuts at frames 40 and
+#    72), 192x144, each a camera move of whole pixels over a photo; the flickering copy multiplies
+#    every frame's R, G and B by one gain, 1 + 0.09 sin(2.1 n) + 0.05 sin(0.77 n + 1) (0.86-1.14,
+#    changing every frame, the exposure flicker of old film), on the clean pictures before the one
+#    encoding both share (H.264 crf 14, yuv420p, BT.601). No sound.
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+shot() {  # photo, frames, scaled width, first x, first y, x step, y step, output
+  ff -loop 1 -framerate 24 -i "$photos/$1" -frames:v "$2" \
+     -vf "scale=$3:-2:flags=lanczos,format=gbrp,crop=192:144:x='$4+$6*n':y='$5+$7*n'" \
+     "${exact[@]}" -c:v ffv1 "$8"
+}
+shot picosdeeuropa_by_Aitzol_Berasategi.jpg 40 640 150 150 2 0 "$work/0.mkv"
+shot life_by_Aitzol_Berasategi.jpg 32 560 200 160 -1 1 "$work/1.mkv"
+shot sunset_by_Aitzol_Berasategi.jpg 24 600 100 100 1 -1 "$work/2.mkv"
+ff -i "$work/0.mkv" -i "$work/1.mkv" -i "$work/2.mkv" -filter_complex "concat=n=3:v=1:a=0" \
+   "${exact[@]}" -c:v ffv1 "$work/truth.mkv"
+gain='(1+0.09*sin(2.1*N)+0.05*sin(0.77*N+1))'
+delivery() {  # extra filter before the BT.601 conversion, output
+  ff -i "$work/truth.mkv" \
+     -vf "$1scale=out_color_matrix=bt601:out_range=tv:flags=lanczos+accurate_rnd+full_chroma_int,format=yuv420p,setparams=colorspace=smpte170m:color_primaries=smpte170m:color_trc=smpte170m:range=tv" \
+     "${exact[@]}" -flags:v +bitexact -c:v libx264 -preset slow -crf 14 -x264-params keyint=24 "$2"
+}
+delivery "" "$out/flicker_truth.mkv"
+delivery "geq=r='clip(r(X\,Y)*$gain\,0\,255)':g='clip(g(X\,Y)*$gain\,0\,255)':b='clip(b(X\,Y)*$gain\,0\,255)'," "$out/flicker.mkv"
+
+for file in interlaced_truth.mkv interlaced.mkv telecine_truth.mkv telecine.mpg flicker_truth.mkv flicker.mkv; do
   frames="$(ffprobe -v error -count_frames -select_streams v:0 -show_entries stream=nb_read_frames,field_order -of csv=p=0 "$out/$file")"
   echo "make_archival: $file: $frames, $(stat -c %s "$out/$file") bytes"
 done

@@ -87,6 +87,26 @@ final class RestoreCommandTests: CommandLineTestCase {
         ])
     }
 
+    /// Restore with --ivtc gives the telecined sample back its 72 film frames at 24000/1001, and
+    /// the sound, copied packet for packet, starts where it did against the picture (within 1 ms).
+    func testRestoreInverseTelecinesInSyncWithTheSound() throws {
+        let folder = try temporaryDirectory()
+        let source = sample("telecine.mpg"), output = folder + "/film.mkv"
+        let restored = try filmsrSucceeding(["restore", source, output, "--ivtc", "--acceptance", "off"] + quick)
+        XCTAssertTrue(restored.errors.contains("inverse telecine"), restored.errors)
+        let video = try ffprobeStreams(output, ["-select_streams", "v:0", "-count_frames"])[0]
+        XCTAssertEqual(video["r_frame_rate"] as? String, "24000/1001")
+        XCTAssertEqual(video["nb_read_frames"] as? String, "72")
+        XCTAssertEqual(video["width"] as? Int, 352 * 4)
+        func start(_ path: String, _ type: String) throws -> Double {
+            let stream = try XCTUnwrap(try ffprobeStreams(path, []).first { $0["codec_type"] as? String == type }, "\(path): no \(type)")
+            return Double(try XCTUnwrap(stream["start_time"] as? String))!
+        }
+        let offsetBefore = try start(source, "audio") - start(source, "video"), offsetAfter = try start(output, "audio") - start(output, "video")
+        print(String(format: "restore --ivtc: audio starts %.3f ms after the video in the input, %.3f ms in the output", offsetBefore * 1000, offsetAfter * 1000))
+        XCTAssertEqual(offsetAfter, offsetBefore, accuracy: 0.001)
+    }
+
     /// `submit --estimate` plans the job (here deflickering scene by scene), times fine-tuning
     /// and rendering and prints the core-hours without submitting; `status` on that planned folder says work remains (exit 3),
     /// and once a task is marked failed for good it names it and exits 1.
