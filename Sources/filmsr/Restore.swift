@@ -21,10 +21,22 @@ struct Restore: ParsableCommand {
                                valueName: "frame"))
     var dump: [FrameSelector] = []
 
+    @OptionGroup var batch: BatchOptions
     @OptionGroup var diagnostics: DiagnosticOptions
 
     func run() throws {
         let (options, resources) = try job.job()
+        if FilmBatch.isFolder(job.input) {
+            try FilmBatch.runCommand(input: job.input, output: job.output, batch: batch, detailHeading: "scenes", doneWord: "restored") { film, events in
+                var filmResources = resources
+                // One work folder per film: beside its output, or under --work by the film's name.
+                filmResources.workFolder = resources.workFolder.map { $0 + "/" + film.name + ".work" }
+                let summary = try RestoreJob.run(input: film.input, output: film.output, options: options, resources: filmResources,
+                                                 dump: dump, events: events)
+                return String(summary.scenes.count)
+            }
+            return
+        }
         try RestoreJob.run(input: job.input, output: job.output, options: options, resources: resources, dump: dump, events: TerminalEvents().handle)
         print(job.output)
     }
@@ -32,16 +44,16 @@ struct Restore: ParsableCommand {
 
 /// What `restore` and `submit` share: the film, the output, and everything that decides the result.
 struct RestoreJobArguments: ParsableArguments {
-    @Argument(help: "The film to restore (never modified).")
+    @Argument(help: "The film to restore (never modified), or a folder of films (restore only).")
     var input: String
 
-    @Argument(help: "The restored film: .mkv, .mp4 or .mov.")
+    @Argument(help: "The restored film: .mkv, .mp4 or .mov; for a folder, the folder of restored films (.mkv, same names).")
     var output: String
 
     @Option(help: "Adapt per scene, per group of scenes with similar degradations, or once for the clip: scene, group, clip.")
     var granularity = AdaptationGranularity.scene.rawValue
 
-    @Option(help: "Work folder (default: OUTPUT.work).")
+    @Option(help: "Work folder (default: OUTPUT.work; for a folder of films, WORK/NAME.work per film).")
     var work: String?
 
     @OptionGroup var restore: RestoreArguments

@@ -36,6 +36,7 @@ struct Submit: ParsableCommand {
     func run() throws {
         guard ["slurm", "parallel"].contains(via) else { throw UsageError("--via \(via): choose slurm or parallel") }
         guard attempts >= 1 else { throw UsageError("--attempts must be at least 1") }
+        guard !FilmBatch.isFolder(job.input) else { throw UsageError("\(job.input): submit takes one film; restore takes a folder of films") }
         let (options, resources) = try job.job()
         let plan: RestorePlan
         do {

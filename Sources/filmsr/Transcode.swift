@@ -47,16 +47,26 @@ struct Transcode: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Re-encode a video without upscaling, keeping audio, subtitles, timing and metadata.")
 
-    @Argument(help: "The video to read (never modified).")
+    @Argument(help: "The video to read (never modified), or a folder of videos.")
     var input: String
 
-    @Argument(help: "The file to write (.mkv, .mp4 or .mov); appears only when complete.")
+    @Argument(help: "The file to write (.mkv, .mp4 or .mov); appears only when complete. For a folder, the folder to write (.mkv, same names).")
     var output: String
 
     @OptionGroup var encoding: EncodingOptions
+    @OptionGroup var batch: BatchOptions
     @OptionGroup var diagnostics: DiagnosticOptions
 
     func run() throws {
+        if FilmBatch.isFolder(input) {
+            let options = try encoding.transcodeOptions()
+            try FilmBatch.runCommand(input: input, output: output, batch: batch, detailHeading: "frames", doneWord: "transcoded") { film, events in
+                let summary = try TranscodeJob.run(input: film.input, output: film.output, options: options, events: events)
+                if let filters = summary.filters { events(.message("filters: \(filters.reason)")) }
+                return String(summary.frames)
+            }
+            return
+        }
         let terminal = TerminalEvents()
         let summary = try TranscodeJob.run(input: input, output: output, options: encoding.transcodeOptions(), events: terminal.handle)
         if let filters = summary.filters { terminal.handle(.message("filters: \(filters.reason)")) }
