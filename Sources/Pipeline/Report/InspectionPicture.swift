@@ -17,6 +17,22 @@ enum InspectionPicture {
         return enlarged(grey, by: factor)
     }
 
+    /// `picture` under a white strip that names it in black capitals: at twice the font's size
+    /// where the label fits so, else at its size, cut to the picture's width.
+    static func labelled(_ picture: RGBImage, _ label: String) -> RGBImage {
+        let scale = BitmapFont.width(of: label, scale: 2) + 8 <= picture.width ? 2 : 1
+        let fitting = String(label.prefix(max(0, (picture.width - 4 * scale) / ((BitmapFont.glyphWidth + 1) * scale))))
+        let strip = (BitmapFont.glyphHeight + 4) * scale
+        var result = RGBImage(width: picture.width, height: picture.height + strip,
+                              pixels: [Float](repeating: 1, count: 3 * picture.width * (picture.height + strip)))
+        for channel in 0..<3 {
+            let source = channel * picture.planeSize, target = channel * result.planeSize + strip * picture.width
+            result.pixels.replaceSubrange(target..<(target + picture.planeSize), with: picture.pixels[source..<(source + picture.planeSize)])
+        }
+        BitmapFont.draw(fitting, into: &result, x: 2 * scale, y: 2 * scale, scale: scale)
+        return result
+    }
+
     /// Pictures of one height placed left to right, `gap` white pixels apart.
     static func sideBySide(_ pictures: [RGBImage], gap: Int = 4) -> RGBImage {
         let height = pictures[0].height

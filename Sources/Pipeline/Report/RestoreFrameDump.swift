@@ -12,7 +12,7 @@ public enum DumpedPicture: String, CaseIterable, Sendable {
     case adapted
     /// LWay's high-frequency weight map W of the LR frame, grey, enlarged by nearest neighbour.
     case weightmap
-    /// LR enlarged by nearest neighbour | baseline | adapted.
+    /// LR enlarged by nearest neighbour | baseline | adapted, each under a label naming it.
     case sideBySide = "side-by-side"
 }
 
@@ -48,12 +48,17 @@ enum RestoreFrameDump {
             guard let lr = try VideoFrameReader(path: lrFile).next()?.image else { throw MediaError(lrFile, "has no picture") }
 
             let baseline = try processor.upscale(lr, with: .pretrained)
-            let adapted = try processor.upscale(lr, with: .adapted(unit: processor.unitOfFrame(index)))
+            let unit = processor.unitOfFrame(index)
+            let adapted = try processor.upscale(lr, with: .adapted(unit: unit))
             let weightMap = HighFrequencyWeightMap.compute(Tensor(lr))
             try PNGWriter.write(baseline, to: folder.dump(frame: index, .baseline), bitsPerComponent: depth)
             try PNGWriter.write(adapted, to: folder.dump(frame: index, .adapted), bitsPerComponent: depth)
             try PNGWriter.write(InspectionPicture.grey(weightMap, enlargedBy: outputScale), to: folder.dump(frame: index, .weightmap))
-            let sideBySide = InspectionPicture.sideBySide([InspectionPicture.enlarged(lr, by: outputScale), baseline, adapted])
+            let sideBySide = InspectionPicture.sideBySide([
+                InspectionPicture.labelled(InspectionPicture.enlarged(lr, by: outputScale), "frame \(index): LR, nearest x\(outputScale)"),
+                InspectionPicture.labelled(baseline, "unadapted SR"),
+                InspectionPicture.labelled(adapted, "rendered SR, unit \(unit + 1)"),
+            ])
             try PNGWriter.write(sideBySide, to: folder.dump(frame: index, .sideBySide))
             dumped.append(index)
         }
