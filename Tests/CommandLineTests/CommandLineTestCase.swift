@@ -74,8 +74,11 @@ class CommandLineTestCase: XCTestCase {
         for (arguments, message) in cases {
             let result = try filmsr(arguments)
             XCTAssertNotEqual(result.status, 0, arguments.joined(separator: " "), file: file, line: line)
+            // Messages about the work done before the failure ("5 scenes in 120 frames") may come
+            // first; the error itself is one line, and the last.
             let lines = result.errors.split(separator: "\n")
-            XCTAssertEqual(lines.count, 1, "expected one line, got: \(result.errors)", file: file, line: line)
+            XCTAssertEqual(lines.filter { $0.hasPrefix("Error: ") }.count, 1, "expected one error line, got: \(result.errors)", file: file, line: line)
+            XCTAssertTrue(lines.last?.hasPrefix("Error: ") == true, "expected the error last, got: \(result.errors)", file: file, line: line)
             XCTAssertTrue(result.errors.contains(message), "expected '\(message)' in: \(result.errors)", file: file, line: line)
         }
     }

@@ -116,7 +116,7 @@ final class RestoreCommandTests: CommandLineTestCase {
         let work = folder + "/film.mkv.work"
         let estimate = try filmsrSucceeding(["submit", sample("reel_old.mp4"), folder + "/film.mkv", "--estimate", "--deflicker", "9"]
                                             + quick + ["--reconstruction", branch])
-        XCTAssertTrue(estimate.output.contains("filters: no filters; deflickered scene by scene over 9 frames"), estimate.output)
+        XCTAssertTrue(estimate.errors.contains("filters: no filters; deflickered scene by scene over 9 frames"), estimate.errors)
         XCTAssertTrue(estimate.output.contains("adaptation: 5 units x "), estimate.output)
         XCTAssertTrue(estimate.output.contains("rendering:  120 frames x "), estimate.output)
         XCTAssertTrue(estimate.output.contains("core-hours"), estimate.output)
