@@ -61,13 +61,8 @@ final class RestoreSoakTests: RestoreTestCase {
 
     func testTwentyKillsAtRandomMomentsOfEveryStageEndWithTheUninterruptedFilm() throws {
         let folder = try temporaryDirectory()
-        // Three scenes of the reel at 64x48, with its sound: every stage, several units and
-        // segments, in seconds (`--acceptance off --held-out 0`: the gate's measurements would
-        // triple the adaptation time and write nothing more).
-        let clip = folder + "/clip.mp4"
-        try executeSucceeding("/usr/bin/ffmpeg", ["-v", "error", "-i", sample("reel_old.mp4"), "-frames:v", "72", "-t", "3", "-vf", "scale=64:48",
-                                                  "-c:v", "libx264", "-crf", "18", "-c:a", "copy", clip])
-        let options = quick + ["--acceptance", "off", "--held-out", "0"]
+        let clip = try smallReel(in: folder)
+        let options = quickJob
 
         // The uninterrupted run, and when it entered each stage.
         let reference = folder + "/reference.mkv"

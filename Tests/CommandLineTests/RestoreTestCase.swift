@@ -7,6 +7,19 @@ class RestoreTestCase: CommandLineTestCase {
     /// Settings small enough for tests: the job's mechanics, not its quality.
     let quick = ["--iterations", "2", "--batch", "1", "--patch", "32", "--frames-per-scene", "2", "--codec", "ffv1", "--threads", "1"]
 
+    /// `quick` without the acceptance gate and held-out frames, whose measurements would triple
+    /// the adaptation time and write nothing more: for tests of the job's faults and resumes.
+    var quickJob: [String] { quick + ["--acceptance", "off", "--held-out", "0"] }
+
+    /// Three scenes of the reel (72 frames) at 64x48 with its sound: every stage of a restore,
+    /// several units and segments, in seconds.
+    func smallReel(in folder: String) throws -> String {
+        let clip = folder + "/small-reel.mp4"
+        try executeSucceeding("/usr/bin/ffmpeg", ["-v", "error", "-i", sample("reel_old.mp4"), "-frames:v", "72", "-t", "3", "-vf", "scale=64:48",
+                                                  "-c:v", "libx264", "-crf", "18", "-c:a", "copy", clip])
+        return clip
+    }
+
     /// A reconstruction branch from a one-step `lab train recon` (checkpoint, resume and output
     /// written by the command itself).
     func makeBranch(in folder: String) throws -> String {
