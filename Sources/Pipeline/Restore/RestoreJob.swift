@@ -233,6 +233,14 @@ public enum RestoreJob {
         guard !list.scenes.isEmpty else { throw MediaError(input, "has no video frames: nothing to restore") }
         try list.write(to: folder.scenes, as: .json)
         events(.message("\(list.scenes.count) scenes in \(list.frameCount) frames"))
+        // A damaged stretch costs its frames, not the film: they are restored as decoded, and named.
+        if let damage = list.damage {
+            let summary = damage.summary { frame in
+                guard let scene = list.scene(containing: frame) else { return nil }
+                return (list.frames[frame].time, frame < scene.lastFrame ? list.frames[frame + 1].time : scene.endTime)
+            }
+            events(.message("\(input): \(summary); restored as decoded: check those frames"))
+        }
         return list.scenes
     }
 
