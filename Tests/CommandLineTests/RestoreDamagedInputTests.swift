@@ -52,5 +52,10 @@ final class RestoreDamagedInputTests: RestoreTestCase {
         let duration = { (path: String) in try self.ffprobeJSON(path, ["-show_format"])["format"].flatMap { ($0 as? [String: Any])?["duration"] as? String }.flatMap(Double.init) ?? 0 }
         XCTAssertEqual(try duration(output), try duration(clip), accuracy: 0.05)
         XCTAssertEqual(try audioPacketChecksums(output).count, try audioPacketChecksums(damaged).count)
+
+        // Transcode and upscale read the film the same way, and say the same (without times).
+        let transcoded = try filmsrSucceeding(["transcode", damaged, folder + "/transcoded.mkv", "--codec", "ffv1"])
+        XCTAssertTrue(transcoded.errors.contains("\(damaged): damaged: frames "), transcoded.errors)
+        XCTAssertEqual(try videoChecksums(folder + "/transcoded.mkv").count, decodable)
     }
 }
