@@ -19,4 +19,5 @@ func check(_ code: Int32, _ path: String, _ doing: @autoclosure () -> String) th
 
 let averrorEAGAIN = filmsr_averror_eagain()
 let averrorEOF = filmsr_averror_eof()
+let averrorInvalidData = filmsr_averror_invaliddata()
 let noPTS = filmsr_nopts_value()

@@ -34,6 +34,8 @@ public struct TranscodeSummary: Sendable {
     public var droppedStreams: [String]
     /// The filters applied and why, when `TranscodeOptions.filters` was set.
     public var filters: FilterPlan?
+    /// A damaged stretch of the input, passed on as decoded; nil when it decoded cleanly.
+    public var damage: DecodingDamage?
 }
 
 /// Decode -> process -> encode, with audio and subtitle packets copied unchanged beside the
@@ -72,6 +74,7 @@ public enum Transcoder {
             progress?(TranscodeProgress(framesDone: summary.frames, frame: frame.index, framesExpected: expected, mediaTime: frame.time))
         }
         guard summary.frames > 0 else { throw MediaError(inputPath, "video stream has no decodable frames") }
+        summary.damage = reader.damage
         try encoder.finish(receive: videoWriter.write)
         try output.finish()
         return summary

@@ -16,7 +16,8 @@ struct FilmSR: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch {
-            exit(withError: error)
+            // Foundation's file errors (a full disk while saving weights, say) in one line naming the file, as all others.
+            exit(withError: MediaError(fileError: error) ?? error)
         }
     }
 }

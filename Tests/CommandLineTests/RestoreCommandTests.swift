@@ -2,27 +2,7 @@ import Foundation
 import XCTest
 
 /// `filmsr lab train recon`, `lab evaluate recon` and `restore` run as a user would.
-final class RestoreCommandTests: CommandLineTestCase {
-    /// Settings small enough for tests: the job's mechanics, not its quality.
-    let quick = ["--iterations", "2", "--batch", "1", "--patch", "32", "--frames-per-scene", "2", "--codec", "ffv1", "--threads", "1"]
-
-    /// A reconstruction branch from a one-step `lab train recon` (checkpoint, resume and output
-    /// written by the command itself).
-    func makeBranch(in folder: String) throws -> String {
-        let branch = folder + "/branch.safetensors"
-        let result = try filmsrSucceeding(["lab", "train", "recon", "--work", folder + "/recon", "--steps", "1", "--batch", "1", "--patch", "32",
-                                 "--validate-every", "1", "--threads", "1", "--output", branch])
-        XCTAssertTrue(result.errors.contains("step 1: held-out PSNR of R(HR, E(LR))"), result.errors)
-        XCTAssertEqual(result.output, branch + "\n", "standard output carries the result only")
-        XCTAssertTrue(FileManager.default.fileExists(atPath: branch))
-        return branch
-    }
-
-    func videoChecksums(_ path: String) throws -> [String] {
-        let result = try executeSucceeding("/usr/bin/ffmpeg", ["-v", "error", "-i", path, "-map", "0:v", "-f", "framemd5", "-"])
-        return result.output.split(separator: "\n").filter { !$0.hasPrefix("#") }.map(String.init)
-    }
-
+final class RestoreCommandTests: RestoreTestCase {
     func testEvaluateReconPrintsEveryFamily() throws {
         let folder = try temporaryDirectory()
         let branch = try makeBranch(in: folder)
@@ -49,23 +29,6 @@ final class RestoreCommandTests: CommandLineTestCase {
         XCTAssertTrue(header.contains("degradationBank\\\":true"), header)
         let evaluation = try filmsrSucceeding(["lab", "evaluate", "recon", half, "--samples", "2", "--patch", "32"])
         XCTAssertTrue(evaluation.output.contains("\nall "), evaluation.output)
-    }
-
-    /// Runs filmsr until `marker` appears, then kills it; returns what it printed.
-    func runKilled(_ arguments: [String], when marker: String) throws -> String {
-        let log = try temporaryDirectory() + "/stderr.txt"
-        FileManager.default.createFile(atPath: log, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle(forWritingAtPath: log)
-        try process.run()
-        let deadline = Date().addingTimeInterval(300)
-        while !FileManager.default.fileExists(atPath: marker) && process.isRunning && Date() < deadline { usleep(20_000) }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        return try String(contentsOfFile: log, encoding: .utf8)
     }
 
     /// Every stage of a restore sees the deinterlaced pictures: restoring the interlaced sample

@@ -13,6 +13,10 @@ final class DecodedPictures {
     /// Packets of the other streams are handed here when set, and discarded unread when not.
     var otherPackets: ((Packet) throws -> Void)?
 
+    /// Whether the picture `next` gave last was decoded with errors (concealed, or from lost
+    /// references): a damaged stretch of the file.
+    private(set) var lastPictureDamaged = false
+
     private let packet = Packet()
     private var timestamps: IncreasingTimestamps
     private var draining = false
@@ -41,6 +45,8 @@ final class DecodedPictures {
         while true {
             if try decoder.receive(into: frame) {
                 frame.pointer.pointee.pts = timestamps.next(frame.pointer.pointee.best_effort_timestamp)
+                let picture = frame.pointer.pointee
+                lastPictureDamaged = picture.decode_error_flags != 0 || picture.flags & AV_FRAME_FLAG_CORRUPT != 0
                 return true
             }
             if draining { return false }

@@ -7,6 +7,11 @@ final class VideoDecoder {
     let timeBase: AVRational
     let context: UnsafeMutablePointer<AVCodecContext>
     private var flushed = false
+    /// Packets the decoder refused as invalid data (a damaged stretch of the file): each is a
+    /// picture lost, and decoding goes on with the next one, as players do.
+    private(set) var refusedPackets = 0
+    /// The presentation times (stream time base) of the refused packets that had one.
+    private(set) var refusedTimes: [Int64] = []
 
     init(input: MediaInput, streamIndex: Int) throws {
         path = input.path
@@ -41,6 +46,11 @@ final class VideoDecoder {
         }
         let result = avcodec_send_packet(context, packet?.pointer)
         if result == averrorEAGAIN || result == averrorEOF { return }
+        if result == averrorInvalidData, let packet {
+            refusedPackets += 1
+            if packet.pointer.pointee.pts != noPTS { refusedTimes.append(packet.pointer.pointee.pts) }
+            return
+        }
         if result < 0 {
             throw MediaError(path, "video stream is damaged: \(ffmpegErrorText(result))")
         }
@@ -50,6 +60,11 @@ final class VideoDecoder {
     func receive(into frame: Frame) throws -> Bool {
         let result = avcodec_receive_frame(context, frame.pointer)
         if result == averrorEAGAIN || result == averrorEOF { return false }
+        // Frame threads report a picture they could not decode here rather than when it was sent.
+        if result == averrorInvalidData {
+            refusedPackets += 1
+            return try receive(into: frame)
+        }
         if result < 0 {
             throw MediaError(path, "video stream is damaged: \(ffmpegErrorText(result))")
         }

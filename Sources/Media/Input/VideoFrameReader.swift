@@ -38,6 +38,18 @@ public final class VideoFrameReader {
         set { pictures.otherPackets = newValue }
     }
 
+    /// Frames (indices of those read so far) from a damaged stretch of the file: decoded with
+    /// errors, or shown in place of pictures lost there. They are handed out as decoded.
+    public private(set) var damagedFrames: [Int] = []
+    /// Pictures lost so far: packets the decoder refused as invalid data.
+    public var lostPictures: Int { pictures.decoder.refusedPackets }
+    /// The damage met so far; nil while the file decodes cleanly.
+    public var damage: DecodingDamage? {
+        damagedFrames.isEmpty && lostPictures == 0 ? nil : DecodingDamage(frames: damagedFrames, lostPictures: lostPictures)
+    }
+    /// Damage seen since the filters last gave a picture.
+    private var damageInGraph = false
+
     private let graph: FilterGraph?
     private let converter = ColorConverter()
     private let frame = Frame()
@@ -98,19 +110,27 @@ public final class VideoFrameReader {
     /// A frame is handed out once its successor is decoded, so that its duration is the true gap
     /// to the next frame (containers often store none, and variable-rate video has no fixed one).
     public func next() throws -> DecodedFrame? {
-        while let (pts, storedDuration, image) = try nextDecoded() {
-            defer { held = (pts, storedDuration, image) }
-            if let held { return emit(held.pts, duration: pts - held.pts, held.image) }
+        while let (pts, storedDuration, image, damaged) = try nextDecoded() {
+            defer { held = (pts, storedDuration, image, damaged) }
+            if let held { return emit(held.pts, duration: pts - held.pts, held.image, damaged: held.damaged) }
         }
         guard let last = held else { return nil }
         held = nil
-        return emit(last.pts, duration: last.storedDuration > 0 ? last.storedDuration : lastInterval ?? defaultDuration, last.image)
+        return emit(last.pts, duration: last.storedDuration > 0 ? last.storedDuration : lastInterval ?? defaultDuration, last.image,
+                    damaged: last.damaged)
     }
 
-    private var held: (pts: Int64, storedDuration: Int64, image: RGBImage)?
+    private var held: (pts: Int64, storedDuration: Int64, image: RGBImage, damaged: Bool)?
     private var lastInterval: Int64?
 
-    private func emit(_ pts: Int64, duration: Int64, _ image: RGBImage) -> DecodedFrame {
+    private func emit(_ pts: Int64, duration: Int64, _ image: RGBImage, damaged: Bool) -> DecodedFrame {
+        // A frame is also damaged when it is shown in place of pictures lost in its time.
+        let streamTimeBase = pictures.stream.pointee.time_base
+        let lost = pictures.decoder.refusedTimes.contains {
+            let time = av_rescale_q($0, streamTimeBase, timeBase.av)
+            return time >= pts && time < pts + max(duration, 1)
+        }
+        if damaged || lost { damagedFrames.append(nextIndex) }
         lastInterval = duration
         defer { nextIndex += 1 }
         return DecodedFrame(index: nextIndex, pts: pts, duration: duration, time: Double(pts) * timeBase.value,
@@ -118,15 +138,16 @@ public final class VideoFrameReader {
     }
 
     /// The next picture with a usable timestamp and its stored duration, converted to RGB.
-    private func nextDecoded() throws -> (Int64, Int64, RGBImage)? {
+    private func nextDecoded() throws -> (Int64, Int64, RGBImage, Bool)? {
         guard let graph else {
             guard try pictures.next(into: frame) else { return nil }
             defer { frame.unref() }
-            return (frame.pointer.pointee.pts, frame.pointer.pointee.pkt_duration, converter.rgbImage(from: frame))
+            return (frame.pointer.pointee.pts, frame.pointer.pointee.pkt_duration, converter.rgbImage(from: frame), pictures.lastPictureDamaged)
         }
         while !(try graph.receive(into: frame)) {
             if graph.isDrained { return nil }
             if try pictures.next(into: decoded) {
+                damageInGraph = damageInGraph || pictures.lastPictureDamaged
                 try graph.send(decoded)
             } else {
                 try graph.finish()
@@ -135,7 +156,9 @@ public final class VideoFrameReader {
         defer { frame.unref() }
         // Filters copy the stored duration of the picture they started from, in the time base it
         // had, so it is not a filtered frame's duration: the last one lasts as long as the gap before it.
-        return (filteredTimestamps.next(frame.pointer.pointee.pts), 0, converter.rgbImage(from: frame))
+        // The next picture out of the filters carries the damage of those that went in since the last.
+        defer { damageInGraph = false }
+        return (filteredTimestamps.next(frame.pointer.pointee.pts), 0, converter.rgbImage(from: frame), damageInGraph)
     }
 
     /// What the encoder of a processed copy of this video needs to know, for pictures of the given size.

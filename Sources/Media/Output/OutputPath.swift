@@ -46,6 +46,22 @@ public struct OutputPath: Sendable {
         }
     }
 
+    /// Removes what runs killed while writing this output left beside it: the temporary files of
+    /// processes that no longer exist on this host. Only for a caller that alone writes this
+    /// output (a restore holding its job's lock); a writer on another host sharing the folder
+    /// would look dead from here.
+    public func removeAbandonedTemporaries() {
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent().path
+        let prefix = "." + url.lastPathComponent + ".", suffix = ".filmsr-tmp"
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        where name.hasPrefix(prefix) && name.hasSuffix(suffix) {
+            guard let process = Int32(name.dropFirst(prefix.count).dropLast(suffix.count)), process != getpid(),
+                  kill(process, 0) != 0, errno == ESRCH else { continue }
+            unlink((directory as NSString).appendingPathComponent(name))
+        }
+    }
+
     public func discard() {
         unlink(temporaryPath)
     }

@@ -87,14 +87,18 @@ enum VideoSegmentFile {
         }
 
         func finish() throws {
-            try handle.synchronize()
-            try handle.close()
+            do {
+                try handle.synchronize()
+                try handle.close()
+            } catch {
+                throw MediaError(destination.path, "cannot write: " + MediaError.reason(error))
+            }
             finished = true
             try destination.commit()
         }
 
         private func write(_ bytes: [UInt8]) throws {
-            do { try handle.write(contentsOf: bytes) } catch { throw MediaError(destination.path, "cannot write: \(error.localizedDescription)") }
+            do { try handle.write(contentsOf: bytes) } catch { throw MediaError(destination.path, "cannot write: " + MediaError.reason(error)) }
         }
     }
 

@@ -41,9 +41,9 @@ public struct RestoreStatus: Sendable {
         return adapting + rendering
     }
 
-    /// Whether the planned film is in place: written by the join, which then removes the segments.
+    /// Whether the planned film is in place, as the join recorded it.
     static func isComplete(_ plan: RestorePlan, folder: RestoreWorkFolder) -> Bool {
-        FileManager.default.fileExists(atPath: plan.output) && !FileManager.default.fileExists(atPath: folder.renderFolder)
+        FinishedFilm.find(plan.output, in: folder) != nil
     }
 
     public static func read(work: String) throws -> RestoreStatus {

@@ -36,14 +36,15 @@ public enum RestoreWorker {
             try String(format: "%.3f\n", Date().timeIntervalSince(started))
                 .write(toFile: folder.renderSeconds(unit: index), atomically: true, encoding: .utf8)
         case .join:
-            if RestoreStatus.isComplete(plan, folder: folder) {
+            if try RestoreJob.finishedFilm(plan, folder: folder) != nil {
                 events(.message("join: \(plan.output) is complete"))
                 return
             }
-            try RestoreJob.join(plan, folder: folder)
+            let renderSeconds = (0..<plan.units).compactMap { folder.recordedRenderSeconds(unit: $0) }.reduce(0, +)
+            try RestoreJob.join(plan, folder: folder, renderSeconds: renderSeconds)
             var page = RestoreReport(input: plan.input, output: plan.output, options: plan.options, scenes: try folder.readScenes(),
                                      units: try folder.readUnits(), folder: folder)
-            page.renderSeconds = (0..<plan.units).compactMap { folder.recordedRenderSeconds(unit: $0) }.reduce(0, +)
+            page.renderSeconds = renderSeconds
             try page.write()
             events(.message("join: \(plan.output) written"))
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Media
 
 /// WORK/report.html: one static page a restorer opens in a browser to see what a restore job
 /// did: its input and options, every scene with its adaptation's cost and loss, each unit's loss
@@ -23,7 +24,7 @@ struct RestoreReport {
         } catch let error as PipelineError {
             throw error
         } catch {
-            throw PipelineError("\(folder.report): cannot write the report")
+            throw PipelineError("\(folder.report): cannot write the report: " + MediaError.reason(error))
         }
     }
 

@@ -77,10 +77,15 @@ public enum RestoreJob {
         var page = RestoreReport(input: input, output: output, options: options, scenes: planned.scenes, units: planned.units, folder: folder)
         // Written before rendering too, so that a restorer can look while a long film renders.
         try page.write()
-        let renderStarted = Date()
-        try render(planned.plan, segments: Array(planned.plan.segments.indices), processor: processor, folder: folder, events: events)
-        try join(planned.plan, folder: folder)
-        page.renderSeconds = Date().timeIntervalSince(renderStarted)
+        if let film = planned.finished {
+            page.renderSeconds = film.renderSeconds
+            events(.message("\(output): complete, written by an earlier run"))
+        } else {
+            let renderStarted = Date()
+            try render(planned.plan, segments: Array(planned.plan.segments.indices), processor: processor, folder: folder, events: events)
+            page.renderSeconds = Date().timeIntervalSince(renderStarted)
+            try join(planned.plan, folder: folder, renderSeconds: page.renderSeconds!)
+        }
         page.generated = Date()
         try page.write()
         withExtendedLifetime(jobLock) {}
@@ -96,6 +101,8 @@ public enum RestoreJob {
         package var networks: AdaptationNetworks
         /// The whole job's lock, held as long as this value lives.
         package var lock: WorkLock
+        /// The film, when an earlier run of the job wrote it and it is still in place.
+        var finished: FinishedFilm?
     }
 
     /// Checks everything that can be refused before minutes of work, takes the work folder (one
@@ -109,6 +116,8 @@ public enum RestoreJob {
         try folder.prepare()
         // First, so that a second run on a busy folder is refused at once.
         let lock = try WorkLock(folder.jobLock, .exclusive, what: "work folder \(folder.path)")
+        folder.removeAbandonedTemporaries()
+        destination.removeAbandonedTemporaries()
         let networks = try AdaptationNetworks(options: options, resources: resources)
         let outputScale = options.outputScale ?? networks.model.scale
         guard [2, 4].contains(outputScale), outputScale <= networks.model.scale else {
@@ -137,9 +146,12 @@ public enum RestoreJob {
         let plan = try RestorePlan(input: absolute(input), output: absolute(destination.path), filters: filters, options: options,
                                    resources: resources.absolute(workFolder: folder.path), outputScale: outputScale,
                                    scenes: scenes, units: units, segmentFrames: segmentFrames)
-        try SegmentedRender(plan, folder: folder).prepare(outputWidth: plan.outputWidth, outputHeight: plan.outputHeight)
+        let finished = try finishedFilm(plan, folder: folder)
+        if finished == nil {
+            try SegmentedRender(plan, folder: folder).prepare(outputWidth: plan.outputWidth, outputHeight: plan.outputHeight)
+        }
         try plan.write(to: folder.plan)
-        return Planned(plan: plan, scenes: scenes, units: units, networks: networks, lock: lock)
+        return Planned(plan: plan, scenes: scenes, units: units, networks: networks, lock: lock, finished: finished)
     }
 
     /// Adapts `unit` unless an earlier run did; returns the seconds it took (nil: done before).
@@ -185,11 +197,20 @@ public enum RestoreJob {
         events(.stageFinished("render"))
     }
 
-    /// Writes the film from the rendered segments and the input's sound; the segments go once
-    /// the film is in place.
-    package static func join(_ plan: RestorePlan, folder: RestoreWorkFolder) throws {
+    /// Writes the film from the rendered segments and the input's sound, and records it; the
+    /// segments go once the film is in place and recorded.
+    package static func join(_ plan: RestorePlan, folder: RestoreWorkFolder, renderSeconds: Double) throws {
         try SegmentedRender(plan, folder: folder).join()
+        try FinishedFilm.record(plan.output, renderSeconds: renderSeconds, in: folder)
         try FileManager.default.removeItem(atPath: folder.renderFolder)
+    }
+
+    /// The job's film when an earlier run wrote it and it is still in place; the segments go if
+    /// that run was killed before removing them.
+    package static func finishedFilm(_ plan: RestorePlan, folder: RestoreWorkFolder) throws -> FinishedFilm? {
+        guard let film = FinishedFilm.find(plan.output, in: folder) else { return nil }
+        if FileManager.default.fileExists(atPath: folder.renderFolder) { try FileManager.default.removeItem(atPath: folder.renderFolder) }
+        return film
     }
 
     static func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
@@ -212,6 +233,14 @@ public enum RestoreJob {
         guard !list.scenes.isEmpty else { throw MediaError(input, "has no video frames: nothing to restore") }
         try list.write(to: folder.scenes, as: .json)
         events(.message("\(list.scenes.count) scenes in \(list.frameCount) frames"))
+        // A damaged stretch costs its frames, not the film: they are restored as decoded, and named.
+        if let damage = list.damage {
+            let summary = damage.summary { frame in
+                guard let scene = list.scene(containing: frame) else { return nil }
+                return (list.frames[frame].time, frame < scene.lastFrame ? list.frames[frame + 1].time : scene.endTime)
+            }
+            events(.message("\(input): \(summary); restored as decoded: check those frames"))
+        }
         return list.scenes
     }
 

@@ -16,6 +16,8 @@ import Media
 ///     dump/frame_NNNNNN.KIND.png     pictures of the frames chosen with --dump (KIND: see DumpedPicture)
 ///     render/segment-NNNNN.fsrseg    the encoded video, a piece at a time (SegmentedRender); removed
 ///                                    once the film is complete
+///     film.json                      the film the join wrote (FinishedFilm): while the output is
+///                                    still that file, the job is done
 ///     report.html                    the job's report for a restorer, rewritten by every run
 public struct RestoreWorkFolder: Sendable {
     public let path: String
@@ -52,6 +54,7 @@ public struct RestoreWorkFolder: Sendable {
     }
     public func dump(frame: Int, _ picture: DumpedPicture) -> String { file(Self.dumpName(frame: frame, picture)) }
     public var report: String { file("report.html") }
+    public var finishedFilm: String { file("film.json") }
 
     /// The scenes the plan stage detected.
     public func readScenes() throws -> [Scene] {
@@ -65,6 +68,18 @@ public struct RestoreWorkFolder: Sendable {
     public func readUnits() throws -> [AdaptationUnit] {
         guard let data = FileManager.default.contents(atPath: units) else { throw PipelineError("\(units): missing: plan the job first") }
         return try AdaptationUnit.readList(json: data, file: units, scenes: try readScenes())
+    }
+
+    /// Removes the temporary files of writers killed before they renamed them (hidden names:
+    /// FilmSR's `.NAME.PID.filmsr-tmp`, Foundation's `.dat.nosync*`). Only while holding the
+    /// job's lock exclusively: then no process writes here.
+    package func removeAbandonedTemporaries() {
+        for folder in [path, framesFolder, adaptedFolder, dumpFolder, renderFolder, clusterFolder] {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+            where name.hasPrefix(".") && (name.hasSuffix(".filmsr-tmp") || name.hasPrefix(".dat.nosync")) {
+                try? FileManager.default.removeItem(atPath: (folder as NSString).appendingPathComponent(name))
+            }
+        }
     }
 
     package func prepare() throws {

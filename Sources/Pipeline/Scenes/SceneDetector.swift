@@ -27,6 +27,6 @@ public struct SceneDetector: Sendable {
         tracker.finish()
         guard !tracker.frames.isEmpty else { throw MediaError(path, "has no video frames") }
         return SceneList(file: path, options: options, frameCount: tracker.frames.count,
-                         scenes: tracker.scenes, frames: tracker.frames)
+                         scenes: tracker.scenes, frames: tracker.frames, damage: reader.damage)
     }
 }

@@ -1,3 +1,5 @@
+import Media
+
 /// One shot: a run of consecutive frames between two cuts.
 public struct Scene: Codable, Equatable, Sendable {
     /// Position in the film, from 0.
@@ -31,8 +33,13 @@ public struct SceneList: Codable, Equatable, Sendable {
     public var frameCount: Int
     public var scenes: [Scene]
     public var frames: [FrameScore]
+    /// Frames from a damaged stretch of the file (decoded with errors, or shown in place of
+    /// pictures lost there), and how many pictures were lost; nil when the file decoded cleanly.
+    public var damage: DecodingDamage?
 
-    public init(file: String, options: SceneDetectionOptions, frameCount: Int, scenes: [Scene], frames: [FrameScore]) {
+    public init(file: String, options: SceneDetectionOptions, frameCount: Int, scenes: [Scene], frames: [FrameScore],
+                damage: DecodingDamage? = nil) {
+        self.damage = damage
         self.file = file
         self.options = options
         self.frameCount = frameCount
