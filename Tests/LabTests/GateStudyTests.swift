@@ -84,6 +84,19 @@ final class GateStudyTests: XCTestCase {
 
         let chosen = GateStudy.chooseThresholds(units, base: AcceptanceOptions())
         XCTAssertTrue(units.allSatisfy { GateStudy.gated($0, chosen) == nil }, "the search's fallback accepts nothing")
+
+        // With twice the LPIPS harm allowed the search finds a setting again, and keeps to that bound.
+        let loose = (psnr: GateStudy.harmBound.psnr, lpips: 0.02)
+        let trade = GateStudy.chooseThresholds(units, base: AcceptanceOptions(), bound: loose)
+        XCTAssertTrue(units.contains { GateStudy.gated($0, trade) != nil })
+        for unit in units {
+            let rendered = GateStudy.quality(unit, candidate: GateStudy.gated(unit, trade))
+            XCTAssertGreaterThanOrEqual(rendered.psnr - unit.pretrained.psnr, loose.psnr, "\(unit.clip) \(unit.unit)")
+            XCTAssertLessThanOrEqual(rendered.lpips - unit.pretrained.lpips, loose.lpips, "\(unit.clip) \(unit.unit)")
+        }
+        XCTAssertTrue(units.contains { unit in
+            GateStudy.quality(unit, candidate: GateStudy.gated(unit, trade)).lpips - unit.pretrained.lpips > GateStudy.harmBound.lpips
+        }, "only the looser bound admits it")
     }
 
     func testSpearmanRanksWithTies() {
