@@ -115,9 +115,11 @@ extension GateStudy {
     }
 
     /// The setting of `grid` with the best mean PSNR change over `units` among those under which
-    /// no unit loses more than `harmBound`; ties go to the lower LPIPS, then to the stricter
-    /// setting (the grid's first). One that accepts nothing when none is safe and gains.
-    public static func chooseThresholds(_ units: [Unit], base: AcceptanceOptions) -> AcceptanceOptions {
+    /// no unit loses more than `bound` (issue 14's `harmBound`, or a looser one to see the
+    /// trade-off); ties go to the lower LPIPS, then to the stricter setting (the grid's first).
+    /// One that accepts nothing when none is safe and gains.
+    public static func chooseThresholds(_ units: [Unit], base: AcceptanceOptions,
+                                        bound: (psnr: Double, lpips: Double) = harmBound) -> AcceptanceOptions {
         var best = base
         best.maximumLossChange = -1  // rejects everything: the safe start
         var bestScore = (psnr: 0.0, lpips: 0.0)
@@ -126,7 +128,7 @@ extension GateStudy {
                 let chosen = quality(unit, candidate: gated(unit, setting))
                 return (chosen.psnr - unit.pretrained.psnr, chosen.lpips - unit.pretrained.lpips)
             }
-            guard changes.allSatisfy({ $0.psnr >= harmBound.psnr && $0.lpips <= harmBound.lpips }) else { continue }
+            guard changes.allSatisfy({ $0.psnr >= bound.psnr && $0.lpips <= bound.lpips }) else { continue }
             let count = Double(max(1, changes.count))
             let score = (psnr: changes.reduce(0) { $0 + $1.psnr } / count, lpips: changes.reduce(0) { $0 + $1.lpips } / count)
             if score.psnr > bestScore.psnr + 1e-9 || (abs(score.psnr - bestScore.psnr) <= 1e-9 && score.lpips < bestScore.lpips - 1e-9) {

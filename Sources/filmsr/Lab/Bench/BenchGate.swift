@@ -21,6 +21,9 @@ struct BenchGate: ParsableCommand {
     @Option(help: "Folder for the work folders and study.json (emptied first; default: out/bench-gate).")
     var work = "out/bench-gate"
 
+    @Option(help: "Most LPIPS harm the threshold search allows any tuning scene (issue 14's bound: 0.01; looser only to see the trade-off).")
+    var tuningLpipsBound = GateStudy.harmBound.lpips
+
     @Flag(help: "Print the analysis as JSON.")
     var json = false
 
@@ -53,7 +56,9 @@ struct BenchGate: ParsableCommand {
         let unknown = tuningClips.subtracting(study.clips.map(\.name))
         guard unknown.isEmpty else { throw UsageError("--tuning names clips the study does not have: \(unknown.sorted().joined(separator: ", "))") }
         let heldOut = Set(study.clips.map(\.name)).subtracting(tuningClips)
-        let analysis = GateAnalysis(study: study, tuning: tuningClips, heldOut: heldOut, gate: options.acceptance)
+        guard tuningLpipsBound >= 0 else { throw UsageError("--tuning-lpips-bound \(tuningLpipsBound): give a number of 0 or more") }
+        let analysis = GateAnalysis(study: study, tuning: tuningClips, heldOut: heldOut, gate: options.acceptance,
+                                    bound: (psnr: GateStudy.harmBound.psnr, lpips: tuningLpipsBound))
         if json {
             try printJSON(analysis)
         } else {
@@ -76,17 +81,20 @@ struct GateAnalysis: Encodable {
     var correlationsHeldOut: [GateStudy.Correlation]
     /// The gate of the options given (the defaults unless --gate-* says otherwise).
     var gate: AcceptanceOptions
-    /// Thresholds the grid search chooses on the tuning clips.
+    /// Thresholds the grid search chooses on the tuning clips, and the LPIPS harm it allowed.
     var chosen: AcceptanceOptions
+    var tuningLPIPSBound: Double
     var clips: [GateStudy.ClipSummary]
     var clipsWithChosen: [GateStudy.ClipSummary]
 
-    init(study: GateStudy.Report, tuning: Set<String>, heldOut: Set<String>, gate: AcceptanceOptions) {
+    init(study: GateStudy.Report, tuning: Set<String>, heldOut: Set<String>, gate: AcceptanceOptions,
+         bound: (psnr: Double, lpips: Double)) {
         let tuningUnits = study.units.filter { tuning.contains($0.clip) }, heldOutUnits = study.units.filter { heldOut.contains($0.clip) }
         correlationsTuning = GateStudy.correlations(tuningUnits)
         correlationsHeldOut = GateStudy.correlations(heldOutUnits)
         self.gate = gate
-        chosen = GateStudy.chooseThresholds(tuningUnits, base: gate)
+        chosen = GateStudy.chooseThresholds(tuningUnits, base: gate, bound: bound)
+        tuningLPIPSBound = bound.lpips
         clips = GateStudy.summarise(study.units, gate: gate, heldOut: heldOut)
         clipsWithChosen = GateStudy.summarise(study.units, gate: chosen, heldOut: heldOut)
     }
@@ -103,7 +111,9 @@ struct GateAnalysis: Encodable {
         Swift.print(Self.describe("gate given", gate))
         table(clips)
         Swift.print("")
-        Swift.print(Self.describe("gate chosen on the tuning clips", chosen))
+        let title = tuningLPIPSBound == GateStudy.harmBound.lpips ? "gate chosen on the tuning clips"
+            : String(format: "gate chosen on the tuning clips with LPIPS harm up to %g", tuningLPIPSBound)
+        Swift.print(Self.describe(title, chosen))
         table(clipsWithChosen)
     }
 
