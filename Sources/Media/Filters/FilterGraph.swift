@@ -81,7 +81,7 @@ final class FilterGraph {
         timeBase = av_buffersink_get_time_base(sink)
         frameRate = av_buffersink_get_frame_rate(sink)
         sampleAspectRatio = av_buffersink_get_sample_aspect_ratio(sink)
-        if let lowered = Self.firstLinkShallowerThan(ColorConverter.bitsPerComponent(input.format), in: graph) {
+        if let lowered = Self.firstLinkShallowerThan(ColourConverter.bitsPerComponent(input.format), in: graph) {
             avfilter_graph_free(&self.graph)
             throw MediaError(path, "\(building): filter '\(lowered.filter)' would reduce \(Self.name(input.format)) to \(Self.name(lowered.format)); it works in fewer bits than the video has")
         }
@@ -95,7 +95,7 @@ final class FilterGraph {
     /// link whose own source was fed deep enough (the filter that asked for the conversion).
     private static func firstLinkShallowerThan(_ depth: Int, in graph: UnsafeMutablePointer<AVFilterGraph>) -> (filter: String, format: AVPixelFormat)? {
         func isShallow(_ link: UnsafeMutablePointer<AVFilterLink>) -> Bool {
-            link.pointee.type == AVMEDIA_TYPE_VIDEO && ColorConverter.bitsPerComponent(AVPixelFormat(rawValue: link.pointee.format)) < depth
+            link.pointee.type == AVMEDIA_TYPE_VIDEO && ColourConverter.bitsPerComponent(AVPixelFormat(rawValue: link.pointee.format)) < depth
         }
         for index in 0..<Int(graph.pointee.nb_filters) {
             let filter = graph.pointee.filters[index]!.pointee

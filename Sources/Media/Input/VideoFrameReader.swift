@@ -51,7 +51,7 @@ public final class VideoFrameReader {
     private var damageInGraph = false
 
     private let graph: FilterGraph?
-    private let converter = ColorConverter()
+    private let converter = ColourConverter()
     private let frame = Frame()
     private let decoded = Frame()
     private let defaultDuration: Int64

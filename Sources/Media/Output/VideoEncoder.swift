@@ -20,7 +20,7 @@ final class VideoEncoder {
     let path: String
     let context: UnsafeMutablePointer<AVCodecContext>
     let yuv: YUVInterpretation
-    private let converter = ColorConverter()
+    private let converter = ColourConverter()
     private let frame: Frame
     private var flushed = false
 
@@ -82,7 +82,7 @@ final class VideoEncoder {
     /// the master is lossless with respect to FilmSR's own frames.
     private static func pixelFormat(_ settings: EncoderSettings, codec: UnsafePointer<AVCodec>,
                                     source: AVPixelFormat, path: String) throws -> AVPixelFormat {
-        let deep = ColorConverter.bitsPerComponent(source) > 8
+        let deep = ColourConverter.bitsPerComponent(source) > 8
         if let name = settings.pixelFormat {
             let format = av_get_pix_fmt(name)
             guard format != AV_PIX_FMT_NONE else { throw MediaError(path, "unknown pixel format '\(name)'") }

@@ -39,6 +39,6 @@ public enum JPEGRoundTrip {
         let decoded = Frame()
         try check(avcodec_receive_frame(decoder, decoded.pointer), what, "JPEG decoding failed")
         decoded.pointer.pointee.colorspace = AVCOL_SPC_BT470BG  // JFIF, whatever the size
-        return ColorConverter().rgbImage(from: decoded)
+        return ColourConverter().rgbImage(from: decoded)
     }
 }

@@ -21,7 +21,7 @@ enum SinglePictureEncoder {
         try check(avcodec_open2(context, codec, nil), path, "cannot open the \(name) encoder")
 
         let frame = Frame(format: format, width: image.width, height: image.height)
-        ColorConverter().fill(frame, from: image, yuv: yuv)
+        ColourConverter().fill(frame, from: image, yuv: yuv)
         frame.pointer.pointee.pts = 0
         if let quality { frame.pointer.pointee.quality = quality }
         try check(avcodec_send_frame(context, frame.pointer), path, "\(name) encoding failed")

@@ -94,7 +94,7 @@ public enum MediaProbe {
             width: Int(parameters.width),
             height: Int(parameters.height),
             pixelFormat: av_get_pix_fmt_name(pixelFormat).map { String(cString: $0) } ?? "unknown",
-            bitsPerComponent: ColorConverter.bitsPerComponent(pixelFormat),
+            bitsPerComponent: ColourConverter.bitsPerComponent(pixelFormat),
             timeBase: Rational(stream.pointee.time_base),
             averageFrameRate: Rational(stream.pointee.avg_frame_rate),
             frameCount: timing.frameCount,

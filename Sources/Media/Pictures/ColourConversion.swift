@@ -32,7 +32,7 @@ struct YUVInterpretation: Equatable {
 /// swscale converts between the video's format and integer planar RGB (8 or 16 bits);
 /// the integer-to-float step is ours, so that float values are exactly k/255 (or k/65535)
 /// and an unchanged image converts back to the very same integers.
-final class ColorConverter {
+final class ColourConverter {
     private struct Setup: Equatable {
         var source: AVPixelFormat
         var destination: AVPixelFormat
