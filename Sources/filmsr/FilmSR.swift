@@ -13,7 +13,7 @@ struct FilmSR: ParsableCommand {
         OpenBLASLaunch.ensureFastKernel()
         LibraryLogging.set(verbose: CommandLine.arguments.contains("--verbose"))
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(Preset.expand(Array(CommandLine.arguments.dropFirst())))
             try command.run()
         } catch {
             // Foundation's file errors (a full disk while saving weights, say) in one line naming the file, as all others.

@@ -56,6 +56,7 @@ struct RestoreJobArguments: ParsableArguments {
     @Option(help: "Work folder (default: OUTPUT.work; for a folder of films, WORK/NAME.work per film).")
     var work: String?
 
+    @OptionGroup var preset: PresetOption
     @OptionGroup var restore: RestoreArguments
     @OptionGroup var encoding: EncodingOptions
 

@@ -181,7 +181,8 @@ final class RestoreCommandTests: RestoreTestCase {
         try filmsrSucceeding(["restore", sample("reel_old.mp4"), output, "--reconstruction", branch] + quick
                                 + ["--held-out", "0", "--acceptance", "off", "--dump", "0", "30", "1.5s"])
         // 1.5 s into the 24 fps reel is frame 36.
-        let sizes = ["lr": (192, 144), "baseline": (768, 576), "adapted": (768, 576), "weightmap": (768, 576), "side-by-side": (3 * 768, 576)]
+        // The side-by-side's pictures stand under a label strip of 22 rows (the 7-row font at twice its size, 2 rows of margin each side).
+        let sizes = ["lr": (192, 144), "baseline": (768, 576), "adapted": (768, 576), "weightmap": (768, 576), "side-by-side": (3 * 768, 576 + 22)]
         for frame in [0, 30, 36] {
             let stem = work + String(format: "/dump/frame_%06d.", frame)
             for (picture, size) in sizes {
