@@ -21,8 +21,10 @@ final class FolderBatchCommandTests: CommandLineTestCase {
         try damaged.write(to: URL(fileURLWithPath: films + "/broken.mp4"))
         try Data("not a film".utf8).write(to: URL(fileURLWithPath: films + "/notes.txt"))
         try clip(of: "tape_old.mp4", to: films + "/reel 2/c.mkv")  // not taken without --recursive (see the transcode test)
-        let arguments = ["restore", films, restored, "--iterations", "2", "--batch", "1", "--patch", "32", "--frames-per-scene", "2",
-                         "--threads", "1"]
+        let arguments = [
+            "restore", films, restored, "--iterations", "2", "--batch", "1", "--patch", "32", "--frames-per-scene", "2",
+            "--threads", "1"
+        ]
 
         let first = try filmsr(arguments)
         XCTAssertEqual(first.status, 1, first.errors)
@@ -62,14 +64,15 @@ final class FolderBatchCommandTests: CommandLineTestCase {
         XCTAssertTrue(result.output.contains("1 transcoded, 0 done before, 0 failed"), result.output)
         let deep = try filmsrSucceeding(["transcode", folder + "/films", folder + "/out", "--codec", "ffv1", "--recursive"])
         XCTAssertTrue(deep.output.contains("1 transcoded, 1 done before, 0 failed"), deep.output)
-        XCTAssertEqual(try ffprobeStreams(folder + "/out/reel 2/c.mkv", ["-count_frames", "-select_streams", "v:0"])[0]["nb_read_frames"] as? String,
-                       "24", "a subfolder's film keeps its subfolder")
+        XCTAssertEqual(
+            try ffprobeStreams(folder + "/out/reel 2/c.mkv", ["-count_frames", "-select_streams", "v:0"])[0]["nb_read_frames"] as? String,
+            "24", "a subfolder's film keeps its subfolder")
         XCTAssertEqual(try ffprobeStreams(folder + "/out/b.mkv", ["-select_streams", "v:0"])[0]["codec_name"] as? String, "ffv1")
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: folder + "/films/b.mp4")), before)
         try Data().write(to: URL(fileURLWithPath: folder + "/file.mkv"))
         try assertOneLineErrors([
             (["transcode", folder + "/films", folder + "/file.mkv"], "is a file"),
-            (["upscale", folder + "/out/empty-folder-that-is-not-there", folder + "/x"], "No such file"),
+            (["upscale", folder + "/out/empty-folder-that-is-not-there", folder + "/x"], "No such file")
         ])
     }
 }

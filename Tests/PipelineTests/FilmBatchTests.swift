@@ -1,7 +1,8 @@
 import Foundation
-import XCTest
-@testable import Pipeline
 import TestSupport
+import XCTest
+
+@testable import Pipeline
 
 final class FilmBatchTests: XCTestCase {
     func makeFolder(_ files: [String]) throws -> String {
@@ -15,8 +16,10 @@ final class FilmBatchTests: XCTestCase {
     }
 
     func testFilmsAreTheVideosInNameOrderWithOutputsAtTheSamePlaces() throws {
-        let root = try makeFolder(["b.MP4", "a.mkv", "notes.txt", ".hidden.mp4", "a.mkv.work/frame.mkv", "sub/c.mpg", "out/old.mkv",
-                                   "x.mkv.filmsr-tmp1"])
+        let root = try makeFolder([
+            "b.MP4", "a.mkv", "notes.txt", ".hidden.mp4", "a.mkv.work/frame.mkv", "sub/c.mpg", "out/old.mkv",
+            "x.mkv.filmsr-tmp1"
+        ])
         let flat = try FilmBatch(folder: root, outputFolder: root + "/out", recursive: false)
         XCTAssertEqual(flat.films.map(\.name), ["a.mkv", "b.MP4"])
         XCTAssertEqual(flat.films.map(\.output), [root + "/out/a.mkv", root + "/out/b.mkv"])
@@ -38,7 +41,8 @@ final class FilmBatchTests: XCTestCase {
         let batch = try FilmBatch(folder: root, outputFolder: root + "/out", recursive: false)
         var messages: [String] = []
         var done: [String] = []
-        let reports = batch.run(events: { if case .message(let line) = $0 { messages.append(line) } }) { film in
+        let collect: JobEvents = { if case .message(let line) = $0 { messages.append(line) } }
+        let reports = batch.run(events: collect) { film in
             if film.name == "a.mp4" { throw PipelineError("\(film.input): damaged") }
             done.append(film.name)
             return "3"

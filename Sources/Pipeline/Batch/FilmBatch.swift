@@ -29,8 +29,10 @@ public struct FilmBatch: Sendable {
     }
 
     /// Extensions of the files taken as films: video containers archives hold, compared without case.
-    public static let videoExtensions: Set<String> = ["mkv", "mp4", "m4v", "mov", "avi", "mpg", "mpeg", "m2v", "vob", "ts", "m2ts",
-                                                      "mts", "mxf", "dv", "webm", "ogv", "flv", "wmv", "3gp"]
+    public static let videoExtensions: Set<String> = [
+        "mkv", "mp4", "m4v", "mov", "avi", "mpg", "mpeg", "m2v", "vob", "ts", "m2ts",
+        "mts", "mxf", "dv", "webm", "ogv", "flv", "wmv", "3gp"
+    ]
 
     public let films: [Film]
 
@@ -62,8 +64,9 @@ public struct FilmBatch: Sendable {
         }
         try visit("")
         films = names.sorted().map { name in
-            Film(name: name, input: root + "/" + name,
-                 output: outputRoot + "/" + ((name as NSString).deletingPathExtension as String) + "." + outputExtension)
+            Film(
+                name: name, input: root + "/" + name,
+                output: outputRoot + "/" + ((name as NSString).deletingPathExtension as String) + "." + outputExtension)
         }
         var firstWithOutput: [String: String] = [:]
         for film in films {
@@ -85,8 +88,9 @@ public struct FilmBatch: Sendable {
             } else {
                 events(.message("film \(index + 1)/\(films.count): \(film.name)"))
                 do {
-                    try FileManager.default.createDirectory(atPath: (film.output as NSString).deletingLastPathComponent,
-                                                            withIntermediateDirectories: true)
+                    try FileManager.default.createDirectory(
+                        atPath: (film.output as NSString).deletingLastPathComponent,
+                        withIntermediateDirectories: true)
                     outcome = .done(detail: try work(film))
                 } catch {
                     let message = String(describing: error)

@@ -8,12 +8,15 @@ struct Preset {
     let why: String
 
     static let all = [
-        Preset(name: "dvd", arguments: ["--deinterlace", "auto", "--scale", "2"],
-               why: "interlaced or telecined SD video: fields measured and deinterlaced when idet finds them; x2 (720x576 becomes 1440x1152)"),
-        Preset(name: "vhs", arguments: ["--deinterlace", "auto", "--deflicker", "9", "--scale", "2"],
-               why: "interlaced tape with unsteady brightness: deinterlaced when measured so, deflickered scene by scene, x2"),
-        Preset(name: "16mm-scan", arguments: ["--deinterlace", "off", "--deflicker", "9", "--codec", "ffv1"],
-               why: "progressive film scan: never deinterlaced, printer-light and exposure flicker smoothed scene by scene, a lossless FFV1 master"),
+        Preset(
+            name: "dvd", arguments: ["--deinterlace", "auto", "--scale", "2"],
+            why: "interlaced or telecined SD video: fields measured and deinterlaced when idet finds them; x2 (720x576 becomes 1440x1152)"),
+        Preset(
+            name: "vhs", arguments: ["--deinterlace", "auto", "--deflicker", "9", "--scale", "2"],
+            why: "interlaced tape with unsteady brightness: deinterlaced when measured so, deflickered scene by scene, x2"),
+        Preset(
+            name: "16mm-scan", arguments: ["--deinterlace", "off", "--deflicker", "9", "--codec", "ffv1"],
+            why: "progressive film scan: never deinterlaced, printer-light and exposure flicker smoothed scene by scene, a lossless FFV1 master")
     ]
 
     /// `--preset` in the help: every preset with its options.

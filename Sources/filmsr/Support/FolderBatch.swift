@@ -18,8 +18,10 @@ extension FilmBatch {
     /// Does every film of `input` into the folder `output` with `work` (which returns the detail
     /// column, e.g. the scene count), prints the summary on standard output, and exits 1 when a
     /// film failed, after the others were done.
-    static func runCommand(input: String, output: String, batch: BatchOptions, detailHeading: String = "", doneWord: String,
-                           _ work: (Film, @escaping JobEvents) throws -> String) throws {
+    static func runCommand(
+        input: String, output: String, batch: BatchOptions, detailHeading: String = "", doneWord: String,
+        _ work: (Film, @escaping JobEvents) throws -> String
+    ) throws {
         if FileManager.default.fileExists(atPath: output) && !isFolder(output) {
             throw MediaError(output, "is a file: with a folder of films as input, the output is a folder")
         }

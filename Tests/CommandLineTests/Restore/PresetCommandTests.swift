@@ -13,8 +13,11 @@ final class PresetCommandTests: CommandLineTestCase {
         let job = try String(contentsOfFile: folder + "/vhs.mkv.work/plan.json", encoding: .utf8)
         XCTAssertTrue(job.contains("\"outputScale\":2"), "x2: \(job.prefix(400))")
 
-        let overridden = try filmsrSucceeding(["submit", sample("reel_old.mp4"), folder + "/own.mkv", "--estimate", "--deflicker", "5",
-                                               "--preset=vhs", "--scale", "4"] + quick)
+        let overridden = try filmsrSucceeding(
+            [
+                "submit", sample("reel_old.mp4"), folder + "/own.mkv", "--estimate", "--deflicker", "5",
+                "--preset=vhs", "--scale", "4"
+            ] + quick)
         XCTAssertTrue(overridden.errors.contains("deflickered scene by scene over 5 frames"), overridden.errors)
         XCTAssertTrue(try String(contentsOfFile: folder + "/own.mkv.work/plan.json", encoding: .utf8).contains("\"outputScale\":4"))
     }
@@ -22,7 +25,7 @@ final class PresetCommandTests: CommandLineTestCase {
     func testUnknownPresetsAreRefusedAndTheHelpListsEveryPreset() throws {
         try assertOneLineErrors([
             (["restore", sample("reel_old.mp4"), "/tmp/x.mkv", "--preset", "betamax"], "--preset betamax: choose one of dvd, vhs, 16mm-scan"),
-            (["restore", sample("reel_old.mp4"), "/tmp/x.mkv", "--preset"], "--preset needs a name"),
+            (["restore", sample("reel_old.mp4"), "/tmp/x.mkv", "--preset"], "--preset needs a name")
         ])
         let help = try filmsrSucceeding(["restore", "--help"]).output.replacingOccurrences(of: "\n", with: " ")
             .replacingOccurrences(of: " +", with: " ", options: .regularExpression)

@@ -1,5 +1,6 @@
 import Media
 import XCTest
+
 @testable import Pipeline
 
 final class LabelledPictureTests: XCTestCase {
