@@ -21,9 +21,9 @@ clone="$work/filmsr"
 git clone --quiet "$root" "$clone"
 echo "check-fresh: clone of $(git -C "$clone" rev-parse --short HEAD) in $clone" >&2
 
-# What set-up installs: its own list and the photo manifest's packages; and the cluster test's.
+# What set-up installs: its own list and the photo manifest's packages; and the test suite's.
 mapfile -t system < <(sed -n '/^system_packages=(/,/^)/p' "$clone/scripts/setup.sh" | sed '1d;$d' | tr ' ' '\n' | sed '/^$/d')
-mapfile -t -O "${#system[@]}" system < <(sed -n 's/^install_packages //p' "$clone/scripts/test-slurm.sh" | tr ' ' '\n' | sed '/^$/d')
+mapfile -t -O "${#system[@]}" system < <(sed -n 's/^install_packages //p' "$clone/scripts/test.sh" "$clone/scripts/test-slurm.sh" | tr ' ' '\n' | sed '/^$/d')
 mapfile -t photos < <(grep -v '^#' "$clone/scripts/photos.tsv" | tail -n +2 | cut -f1 | sort -u)
 installed=()
 for package in "${system[@]}" "${photos[@]}"; do

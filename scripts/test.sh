@@ -3,6 +3,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# The report pages are tested in a real browser.
+source scripts/lib/packages.sh
+install_packages chromium fonts-dejavu-core
 # Release build: the engine's numeric tests (real networks, finite differences) run 10-50x
 # faster optimised; -enable-testing keeps @testable imports working.
 build=(-c release -Xswiftc -enable-testing)

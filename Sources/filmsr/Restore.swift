@@ -11,7 +11,9 @@ struct Restore: ParsableCommand {
             The work folder (default OUT.work) keeps the scene list, the sampled frames, the adapted \
             weights and loss curve of every scene; run the same command again after an interruption \
             and the job goes on where it stopped. OUT appears only when complete. WORK/report.html \
-            shows the scenes, each adaptation's cost and loss curve, and the --dump pictures.
+            shows a timeline of the scenes, which weights rendered each and why, each adaptation's cost \
+            and loss curve, and a before/after viewer of the --dump frames; a folder of films gets \
+            OUTFOLDER/index.html over all their reports.
             """)
 
     @OptionGroup var job: RestoreJobArguments
@@ -27,10 +29,16 @@ struct Restore: ParsableCommand {
     func run() throws {
         let (options, resources) = try job.job()
         if FilmBatch.isFolder(job.input) {
-            try FilmBatch.runCommand(input: job.input, output: job.output, batch: batch, detailHeading: "scenes", doneWord: "restored") { film, events in
+            // One work folder per film: beside its output, or under --work by the film's name.
+            let workFolder = { (film: FilmBatch.Film) in resources.workFolder.map { $0 + "/" + film.name + ".work" } ?? film.output + ".work" }
+            let index = { (reports: [FilmBatch.Report]) in
+                let films = reports.map { CollectionIndex.Film(report: $0, workFolder: RestoreWorkFolder(workFolder($0.film))) }
+                try CollectionIndex(title: "Restored: " + (job.input as NSString).lastPathComponent, films: films).write(into: job.output)
+            }
+            try FilmBatch.runCommand(input: job.input, output: job.output, batch: batch, detailHeading: "scenes", doneWord: "restored",
+                                     index: index) { film, events in
                 var filmResources = resources
-                // One work folder per film: beside its output, or under --work by the film's name.
-                filmResources.workFolder = resources.workFolder.map { $0 + "/" + film.name + ".work" }
+                filmResources.workFolder = workFolder(film)
                 let summary = try RestoreJob.run(input: film.input, output: film.output, options: options, resources: filmResources,
                                                  dump: dump, events: events)
                 return String(summary.scenes.count)

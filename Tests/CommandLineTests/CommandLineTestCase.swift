@@ -56,6 +56,15 @@ class CommandLineTestCase: XCTestCase {
         return streams
     }
 
+    /// A picture's (or a video frame's) pixels as 8-bit RGB, decoded by ffmpeg.
+    func rgbBytes(_ path: String, frame: Int? = nil) throws -> Data {
+        let select = frame.map { ["-vf", "select=eq(n\\,\($0))", "-frames:v", "1"] } ?? []
+        let temporary = NSTemporaryDirectory() + "filmsr-rgb-\(UUID().uuidString).raw"
+        defer { try? FileManager.default.removeItem(atPath: temporary) }
+        try executeSucceeding("/usr/bin/ffmpeg", ["-v", "error", "-i", path] + select + ["-f", "rawvideo", "-pix_fmt", "rgb24", temporary])
+        return try Data(contentsOf: URL(fileURLWithPath: temporary))
+    }
+
     /// A path inside the repository.
     func repository(_ path: String) -> String {
         Repository.path(path)

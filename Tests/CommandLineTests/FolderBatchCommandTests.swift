@@ -44,6 +44,7 @@ final class FolderBatchCommandTests: CommandLineTestCase {
         XCTAssertTrue(rows.contains { $0.hasPrefix("broken.mp4") && $0.contains("failed: ") }, first.output)
         XCTAssertEqual(rows.last, "2 restored, 0 done before, 1 failed")
         let output = try Data(contentsOf: URL(fileURLWithPath: restored + "/a.mkv"))
+        try assertCollectionIndex(restored, results: ["a.mp4": "restored", "b.mov": "restored", "broken.mp4": "failed: "])
 
         let started = Date()
         let second = try filmsr(arguments)
@@ -52,6 +53,25 @@ final class FolderBatchCommandTests: CommandLineTestCase {
         XCTAssertFalse(second.errors.contains("scenes in"), "a finished film was started again: \(second.errors)")
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: restored + "/a.mkv")), output, "a finished film is left as it was")
         print("folder restore: the second run took \(Date().timeIntervalSince(started)) s")
+        try assertCollectionIndex(restored, results: ["a.mp4": "restored by an earlier run", "b.mov": "restored by an earlier run",
+                                                      "broken.mp4": "failed: "])
+    }
+
+    /// OUTFOLDER/index.html as Chromium shows it: a row per film in name order with its result,
+    /// and for each restored film a thumbnail and a link to its report, both files that exist.
+    func assertCollectionIndex(_ folder: String, results: [String: String], file: StaticString = #filePath, line: UInt = #line) throws {
+        let dom = try HeadlessChromium(test: self).dom(folder + "/index.html")
+        let rows = ReportBrowserTests.matches(#"<td>([^<]+)</td><td>((?:restored|failed)[^<]*)</td>"#, in: dom)
+        XCTAssertEqual(rows, results.keys.sorted(), "one row per film", file: file, line: line)
+        for (film, result) in results {
+            XCTAssertTrue(dom.contains("<td>\(film)</td><td>\(result)"), "\(film): \(result)", file: file, line: line)
+        }
+        let links = ReportBrowserTests.matches(#"(?:href|src)="([^"]+)""#, in: dom)
+        XCTAssertEqual(links.filter { $0.hasSuffix("/report.html") }.sorted(), ["a.mkv.work/report.html", "b.mkv.work/report.html"], file: file, line: line)
+        XCTAssertEqual(links.filter { $0.hasSuffix(".png") }.count, 2, "a thumbnail for each restored film", file: file, line: line)
+        for link in links {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: folder + "/" + link), "index links a missing file: \(link)", file: file, line: line)
+        }
     }
 
     func testTranscodingAFolderLeavesItsInputsAndRefusesAFileAsOutput() throws {

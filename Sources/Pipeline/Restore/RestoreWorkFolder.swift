@@ -42,7 +42,9 @@ public struct RestoreWorkFolder: Sendable {
     public var units: String { file("units.json") }
     public var framesFolder: String { file("frames") }
     public var adaptedFolder: String { file("adapted") }
-    public func frame(_ index: Int) -> String { file(String(format: "frames/%06d.png", index)) }
+    /// Relative to the work folder, as the report links it.
+    static func frameName(_ index: Int) -> String { String(format: "frames/%06d.png", index) }
+    public func frame(_ index: Int) -> String { file(Self.frameName(index)) }
     public func weights(unit: Int) -> String { file(String(format: "adapted/unit-%03d.safetensors", unit)) }
     public func lossLog(unit: Int) -> String { file(String(format: "adapted/unit-%03d.loss.tsv", unit)) }
     public func unitSummary(unit: Int) -> String { file(String(format: "adapted/unit-%03d.json", unit)) }

@@ -16,10 +16,11 @@ extension FilmBatch {
     }
 
     /// Does every film of `input` into the folder `output` with `work` (which returns the detail
-    /// column, e.g. the scene count), prints the summary on standard output, and exits 1 when a
-    /// film failed, after the others were done.
+    /// column, e.g. the scene count), writes the collection's `index` page, prints the summary on
+    /// standard output, and exits 1 when a film failed, after the others were done.
     static func runCommand(
         input: String, output: String, batch: BatchOptions, detailHeading: String = "", doneWord: String,
+        index: ([Report]) throws -> Void = { _ in },
         _ work: (Film, @escaping JobEvents) throws -> String
     ) throws {
         if FileManager.default.fileExists(atPath: output) && !isFolder(output) {
@@ -32,6 +33,7 @@ extension FilmBatch {
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         let terminal = TerminalEvents()
         let reports = films.run(events: terminal.handle) { film in try work(film, terminal.handle) }
+        try index(reports)
         print(summary(reports, detailHeading: detailHeading, doneWord: doneWord))
         if reports.contains(where: { if case .failed = $0.outcome { true } else { false } }) { throw ExitCode(1) }
     }

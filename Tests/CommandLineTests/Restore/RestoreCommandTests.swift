@@ -203,10 +203,12 @@ final class RestoreCommandTests: RestoreTestCase {
         }
 
         let html = try String(contentsOfFile: work + "/report.html", encoding: .utf8)
-        for scene in 1...5 { XCTAssertTrue(html.contains("<tr><td>\(scene)</td>"), "no row for scene \(scene)") }
-        let expression = try NSRegularExpression(pattern: #"(?:href|src)="([^"]*)""#)
+        for scene in 1...5 { XCTAssertTrue(html.contains("<tr id=\"scene-\(scene)\" class=\"adapted\"><td>\(scene)</td>"), "no row for scene \(scene)") }
+        // Files linked (in-page links to the scene rows aside).
+        let expression = try NSRegularExpression(pattern: #"(?:href|src)="([^#"][^"]*)""#)
         let links = expression.matches(in: html, range: NSRange(html.startIndex..., in: html)).map { String(html[Range($0.range(at: 1), in: html)!]) }
-        XCTAssertEqual(links.filter { $0.hasSuffix(".side-by-side.png") }.count, 6, "each dumped frame shown (and linked)")
+        XCTAssertEqual(links.filter { $0.hasSuffix(".side-by-side.png") }.count, 3, "each dumped frame's side-by-side linked")
+        XCTAssertEqual(Set(links.filter { $0.hasSuffix(".adapted.png") }).count, 3, "each dumped frame in the viewer")
         for link in links { XCTAssertTrue(FileManager.default.fileExists(atPath: work + "/" + link), "report links a missing file: \(link)") }
     }
 
@@ -243,15 +245,6 @@ final class RestoreCommandTests: RestoreTestCase {
         let usage = try filmsr(["lab", "bench", "ablation", "--variants", "lway,magic"])
         XCTAssertNotEqual(usage.status, 0)
         XCTAssertTrue(usage.errors.contains("magic is not one of lway, neighbour, controller, far, both"), usage.errors)
-    }
-
-    /// A picture's (or a video frame's) pixels as 8-bit RGB, decoded by ffmpeg.
-    func rgbBytes(_ path: String, frame: Int? = nil) throws -> Data {
-        let select = frame.map { ["-vf", "select=eq(n\\,\($0))", "-frames:v", "1"] } ?? []
-        let temporary = NSTemporaryDirectory() + "filmsr-rgb-\(UUID().uuidString).raw"
-        defer { try? FileManager.default.removeItem(atPath: temporary) }
-        try executeSucceeding("/usr/bin/ffmpeg", ["-v", "error", "-i", path] + select + ["-f", "rawvideo", "-pix_fmt", "rgb24", temporary])
-        return try Data(contentsOf: URL(fileURLWithPath: temporary))
     }
 
     func testOneFrameClipIsRestoredAtTheChosenScale() throws {

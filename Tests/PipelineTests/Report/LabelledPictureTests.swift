@@ -28,6 +28,16 @@ final class LabelledPictureTests: XCTestCase {
         XCTAssertEqual(black, ink("FRAME ", scale: 1), "as many whole characters as fit: (40 - 4) / 6")
     }
 
+    /// A narrow side-by-side (a 64 x 48 film at x4) where one label fits at twice the font's size
+    /// and another does not: all at one size, the pictures level.
+    func testLabelsSideBySideShareOneSize() {
+        let picture = RGBImage(width: 256, height: 192)
+        let joined = InspectionPicture.labelledSideBySide([(picture, "frame 30: LR, nearest x4"), (picture, "unadapted SR")])
+        XCTAssertEqual(InspectionPicture.labelScale([(picture, "unadapted SR")]), 2)
+        XCTAssertEqual(joined.height, 192 + BitmapFont.glyphHeight + 4, "both at the font's own size")
+        XCTAssertEqual(joined.width, 2 * 256 + 4)
+    }
+
     func testEveryCharacterOfTheLabelsHasItsOwnGlyph() {
         for character in "FRAME 0123456789: LR, NEAREST X4 UNADAPTED RENDERED SR UNIT" {
             XCTAssertNotNil(BitmapFont.glyphs[character], "\(character)")

@@ -46,6 +46,9 @@ final class RestoreReportTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: folder.dumpFolder, withIntermediateDirectories: true)
         for picture in DumpedPicture.allCases { FileManager.default.createFile(atPath: folder.dump(frame: 30, picture), contents: Data()) }
         FileManager.default.createFile(atPath: folder.dump(frame: 80, .sideBySide), contents: Data())
+        // Sampled frames: only frame 3 (scene 1) kept in frames/.
+        try FileManager.default.createDirectory(atPath: folder.framesFolder, withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: folder.frame(3), contents: Data())
 
         var report = RestoreReport(input: "/films/<Reel> & \"1\".mp4", output: "/out/r.mkv", options: RestoreOptions(),
                                    scenes: scenes, units: units, folder: folder)
@@ -55,10 +58,10 @@ final class RestoreReportTests: XCTestCase {
 
         XCTAssertTrue(html.contains("&lt;Reel&gt; &amp; &quot;1&quot;.mp4"))
         XCTAssertFalse(html.contains("<Reel>"))
-        XCTAssertFalse(html.contains("<script"), "no scripts")
+        XCTAssertFalse(html.contains("<script src") || html.contains("<link"), "no scripts or styles from elsewhere")
         XCTAssertFalse(html.replacingOccurrences(of: "xmlns=\"http://www.w3.org/2000/svg\"", with: "").contains("http"),
                        "nothing fetched from elsewhere")
-        let rows = Self.matches(of: #"<tr><td>(\d+)</td>"#, in: html)
+        let rows = Self.matches(of: #"<tr id="scene-\d+" class="[a-z]+"><td>(\d+)</td>"#, in: html)
         XCTAssertEqual(rows, ["1", "2", "3"], "one table row per scene")
         XCTAssertTrue(html.contains("0:00:01.000") && html.contains("0:00:03.500"), "timecodes")
         XCTAssertTrue(html.contains("0.3000 → 0.1500") && html.contains("12.5"))
@@ -67,8 +70,16 @@ final class RestoreReportTests: XCTestCase {
         XCTAssertTrue(html.contains("done in 4.0 s"))
         XCTAssertTrue(html.contains("adaptation.iterations"), "options listed")
 
-        let links = Self.matches(of: #"(?:href|src)="([^"]*)""#, in: html)
-        XCTAssertEqual(Set(links), Set(DumpedPicture.allCases.map { RestoreWorkFolder.dumpName(frame: 30, $0) } + [RestoreWorkFolder.dumpName(frame: 80, .sideBySide)]))
+        // Frame 30 in the viewer with links to all its pictures, frame 80 as a link; thumbnails
+        // of the sampled frames that exist (scene 1's frame 3); in-page links to the scene rows.
+        let links = Self.matches(of: #"(?:href|src)="([^#"][^"]*)""#, in: html)
+        XCTAssertEqual(Set(links), Set(DumpedPicture.allCases.map { RestoreWorkFolder.dumpName(frame: 30, $0) }
+                                       + [RestoreWorkFolder.dumpName(frame: 80, .sideBySide), "frames/000003.png"]))
+        XCTAssertEqual(Self.matches(of: ##"href="#(scene-\d)""##, in: html), ["scene-1", "scene-2", "scene-3"])
+        XCTAssertEqual(Self.matches(of: #"<tr id="(scene-\d)""#, in: html), ["scene-1", "scene-2", "scene-3"])
+        XCTAssertEqual(Self.matches(of: #"<figure class="comparison" id="([^"]*)""#, in: html), ["frame-30"])
+        XCTAssertTrue(html.contains("<td>adapted, iteration 3</td><td>the last iteration (no held-out frames, gate off)</td>"))
+        XCTAssertTrue(html.contains("<td>not adapted yet</td>"))
         for link in links {
             XCTAssertTrue(FileManager.default.fileExists(atPath: folder.path + "/" + link), "links a missing file: \(link)")
         }

@@ -17,10 +17,10 @@ enum InspectionPicture {
         return enlarged(grey, by: factor)
     }
 
-    /// `picture` under a white strip that names it in black capitals: at twice the font's size
-    /// where the label fits so, else at its size, cut to the picture's width.
-    static func labelled(_ picture: RGBImage, _ label: String) -> RGBImage {
-        let scale = BitmapFont.width(of: label, scale: 2) + 8 <= picture.width ? 2 : 1
+    /// `picture` under a white strip that names it in black capitals, the font at `scale` times
+    /// its size (by default twice where the label fits so, else once), cut to the picture's width.
+    static func labelled(_ picture: RGBImage, _ label: String, scale: Int? = nil) -> RGBImage {
+        let scale = scale ?? labelScale([(picture, label)])
         let fitting = String(label.prefix(max(0, (picture.width - 4 * scale) / ((BitmapFont.glyphWidth + 1) * scale))))
         let strip = (BitmapFont.glyphHeight + 4) * scale
         var result = RGBImage(width: picture.width, height: picture.height + strip,
@@ -31,6 +31,18 @@ enum InspectionPicture {
         }
         BitmapFont.draw(fitting, into: &result, x: 2 * scale, y: 2 * scale, scale: scale)
         return result
+    }
+
+    /// Twice the font's size when every label fits its picture so, else once.
+    static func labelScale(_ pictures: [(RGBImage, String)]) -> Int {
+        pictures.allSatisfy { BitmapFont.width(of: $0.1, scale: 2) + 8 <= $0.0.width } ? 2 : 1
+    }
+
+    /// Pictures of one height, each under its label, left to right; the labels share one size so
+    /// that the pictures stay level.
+    static func labelledSideBySide(_ pictures: [(RGBImage, String)]) -> RGBImage {
+        let scale = labelScale(pictures)
+        return sideBySide(pictures.map { labelled($0.0, $0.1, scale: scale) })
     }
 
     /// Pictures of one height placed left to right, `gap` white pixels apart.

@@ -54,10 +54,10 @@ enum RestoreFrameDump {
             try PNGWriter.write(baseline, to: folder.dump(frame: index, .baseline), bitsPerComponent: depth)
             try PNGWriter.write(adapted, to: folder.dump(frame: index, .adapted), bitsPerComponent: depth)
             try PNGWriter.write(InspectionPicture.grey(weightMap, enlargedBy: outputScale), to: folder.dump(frame: index, .weightmap))
-            let sideBySide = InspectionPicture.sideBySide([
-                InspectionPicture.labelled(InspectionPicture.enlarged(lr, by: outputScale), "frame \(index): LR, nearest x\(outputScale)"),
-                InspectionPicture.labelled(baseline, "unadapted SR"),
-                InspectionPicture.labelled(adapted, "rendered SR, unit \(unit + 1)"),
+            let sideBySide = InspectionPicture.labelledSideBySide([
+                (InspectionPicture.enlarged(lr, by: outputScale), "frame \(index): LR, nearest x\(outputScale)"),
+                (baseline, "unadapted SR"),
+                (adapted, "rendered SR, unit \(unit + 1)"),
             ])
             try PNGWriter.write(sideBySide, to: folder.dump(frame: index, .sideBySide))
             dumped.append(index)

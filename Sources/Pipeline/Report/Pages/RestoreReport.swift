@@ -3,9 +3,9 @@ import Media
 
 /// WORK/report.html: one static page a restorer opens in a browser to see what a restore job
 /// did: its input and options, every scene with its adaptation's cost and loss, each unit's loss
-/// curve, and the side-by-side pictures of the frames dumped by this or any earlier run.
-/// Self-contained (inline CSS and SVG, pictures linked relative to the work folder); every
-/// string from outside is escaped.
+/// curve, and a before/after viewer of the frames dumped by this or any earlier run.
+/// Self-contained (inline CSS, SVG and script, pictures linked relative to the work folder);
+/// every string from outside is escaped.
 struct RestoreReport {
     var input: String
     var output: String
@@ -19,16 +19,12 @@ struct RestoreReport {
 
     /// Atomically, so that a browser never shows half a page.
     func write() throws {
-        do {
-            try html().write(toFile: folder.report, atomically: true, encoding: .utf8)
-        } catch let error as PipelineError {
-            throw error
-        } catch {
-            throw PipelineError("\(folder.report): cannot write the report: " + MediaError.reason(error))
-        }
+        try page().write(to: folder.report)
     }
 
-    func html() throws -> String {
+    func html() throws -> String { try page().html() }
+
+    func page() throws -> HTMLPage {
         var unitOfScene = [Int: AdaptationUnit]()
         for unit in units { for scene in unit.scenes { unitOfScene[scene] = unit } }
         let summaries = try units.map { try AdaptationUnitSummary.read(folder.unitSummary(unit: $0.index)) }
@@ -41,31 +37,41 @@ struct RestoreReport {
             ("Rendering", renderSeconds.map { String(format: "done in %.1f s", $0) } ?? "not finished"),
             ("Scenes", "\(scenes.count) in \(scenes.last.map { $0.lastFrame + 1 } ?? 0) frames, \(units.count) adaptation units"),
         ]))
-        body.append("<h2>Options</h2>")
-        body.append(table(rows: try Self.flattened(options)))
+        body.append("<h2>Timeline</h2>")
+        body.append(SceneTimeline(scenes: scenes, units: units, summaries: summaries, folder: folder).html())
 
         body.append("<h2>Scenes</h2>")
         body.append("<table><thead><tr><th>scene</th><th>first frame</th><th>frames</th><th>start</th><th>end</th>"
                     + "<th>unit</th><th>adaptation s</th><th>loss first → last</th><th>held-out loss pretrained → kept (iteration)</th>"
-                    + "<th>rendered (acceptance gate)</th></tr></thead><tbody>")
+                    + "<th>rendered</th><th>why</th></tr></thead><tbody>")
         for scene in scenes {
             let unit = unitOfScene[scene.index]
             let summary = unit.flatMap { summaries[$0.index] }
             let heldOut = summary.flatMap { summary in
                 summary.keptIteration.map { String(format: "%.4f → %.4f (%d)", summary.pretrainedValidation ?? 0, summary.keptValidation ?? 0, $0) }
             }
+            let rendered = RenderedWeights(summary)
             let cells: [String] = [String(scene.index + 1), String(scene.firstFrame), String(scene.frameCount),
                          SceneList.timecode(scene.startTime), SceneList.timecode(scene.endTime),
                          unit.map { String($0.index + 1) } ?? "–",
                          summary.map { String(format: "%.1f", $0.seconds) } ?? "–",
                          summary.map { String(format: "%.4f → %.4f", $0.firstLoss, $0.lastLoss) } ?? "–",
-                         heldOut ?? "–",
-                         summary.map { $0.acceptance?.reason ?? "stop rule's choice (gate off)" } ?? "–"]
-            body.append("<tr>" + cells.map { "<td>\(e($0))</td>" }.joined() + "</tr>")
+                         heldOut ?? "–", rendered.summary, rendered.reason]
+            body.append("<tr id=\"scene-\(scene.index + 1)\" class=\"\(rendered.style)\">" + cells.map { "<td>\(e($0))</td>" }.joined() + "</tr>")
         }
         body.append("</tbody></table>")
 
         body.append(Self.acceptanceTable(units: units, summaries: summaries))
+
+        let dumped = Self.dumpedFrames(in: folder)
+        if !dumped.isEmpty {
+            body.append("<h2>Dumped frames</h2><p>Drag across a picture, or move the wipe, to compare two stages pixel for pixel: "
+                        + "the LR frame enlarged (nearest neighbour), the pretrained model's SR (unadapted) and the SR the film "
+                        + "holds (rendered). The zoom enlarges without smoothing.</p>")
+        }
+        for frame in dumped {
+            body.append(comparison(of: frame, unitOfScene: unitOfScene))
+        }
 
         body.append("<h2>Adaptation loss</h2>")
         for unit in units {
@@ -80,43 +86,28 @@ struct RestoreReport {
             }
         }
 
-        let dumped = Self.dumpedFrames(in: folder)
-        if !dumped.isEmpty {
-            body.append("<h2>Dumped frames</h2><p>Each: the LR frame enlarged by nearest neighbour | the pretrained model's SR | the adapted SR.</p>")
-        }
-        for frame in dumped {
-            let scene = scenes.last { $0.firstFrame <= frame }
-            let where_ = scene.map { "scene \($0.index + 1)" + (unitOfScene[$0.index].map { ", unit \($0.index + 1)" } ?? "") } ?? ""
-            let caption = "Frame \(frame)" + (where_.isEmpty ? "" : " (\(where_))")
-            let links = DumpedPicture.allCases.filter { FileManager.default.fileExists(atPath: folder.dump(frame: frame, $0)) }
-                .map { "<a href=\"\(e(RestoreWorkFolder.dumpName(frame: frame, $0)))\">\(e($0.rawValue))</a>" }
-            body.append("<figure><img src=\"\(e(RestoreWorkFolder.dumpName(frame: frame, .sideBySide)))\" alt=\"\(e(caption)): LR, baseline, adapted\">"
-                        + "<figcaption>\(e(caption)): LR | baseline | adapted. Pictures: \(links.joined(separator: " · "))</figcaption></figure>")
-        }
+        body.append("<h2>Options</h2>")
+        body.append(table(rows: try Self.flattened(options)))
+        return HTMLPage(title: "FilmSR restore report: \(name)", body: body, script: dumped.isEmpty ? "" : FrameComparison.script)
+    }
 
-        return """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <title>FilmSR restore report: \(e(name))</title>
-            <style>
-            body { font-family: sans-serif; margin: 2em; color: #222; }
-            table { border-collapse: collapse; margin-bottom: 1.5em; }
-            th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; }
-            td { font-variant-numeric: tabular-nums; }
-            figure { margin: 1em 0; }
-            figure.plot { display: inline-block; margin-right: 1.5em; vertical-align: top; }
-            img { max-width: 100%; image-rendering: pixelated; border: 1px solid #ccc; }
-            figcaption { font-size: 0.9em; color: #555; }
-            </style>
-            </head>
-            <body>
-            \(body.joined(separator: "\n"))
-            </body>
-            </html>
-
-            """
+    /// The viewer of one dumped frame (LR enlarged, unadapted and rendered SR), or, when some of
+    /// its pictures are missing, whichever of them are there as links.
+    private func comparison(of frame: Int, unitOfScene: [Int: AdaptationUnit]) -> String {
+        let scene = scenes.last { $0.firstFrame <= frame }
+        let place = scene.map { "scene \($0.index + 1)" + (unitOfScene[$0.index].map { ", unit \($0.index + 1)" } ?? "") } ?? ""
+        let caption = "Frame \(frame)" + (place.isEmpty ? "" : " (\(place))")
+        let present = DumpedPicture.allCases.filter { FileManager.default.fileExists(atPath: folder.dump(frame: frame, $0)) }
+        let links = present.map { FrameComparison.Picture(file: RestoreWorkFolder.dumpName(frame: frame, $0), label: $0.rawValue) }
+        let viewed: [(DumpedPicture, String)] = [(.lr, "LR, enlarged"), (.baseline, "unadapted SR"), (.adapted, "rendered SR")]
+        guard viewed.allSatisfy({ present.contains($0.0) }) else {
+            let list = links.map { "<a href=\"\(e($0.file))\">\(e($0.label))</a>" }
+            return "<p>\(e(caption)): pictures \(list.joined(separator: " · "))</p>"
+        }
+        return FrameComparison(
+            id: "frame-\(frame)", caption: caption,
+            pictures: viewed.map { FrameComparison.Picture(file: RestoreWorkFolder.dumpName(frame: frame, $0.0), label: $0.1) },
+            left: 1, right: 2, links: links, size: FrameComparison.pngSize(folder.dump(frame: frame, .baseline))).html()
     }
 
     private func e(_ text: String) -> String { HTMLText.escape(text) }
