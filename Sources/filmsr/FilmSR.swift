@@ -7,7 +7,7 @@ struct FilmSR: ParsableCommand {
         commandName: "filmsr",
         abstract: "Restore and upscale archival film with per-scene self-supervised super-resolution.",
         subcommands: [Restore.self, Submit.self, Status.self, Upscale.self, Transcode.self, Scenes.self, Probe.self, Frames.self,
-                      Info.self, LabCommand.self, Worker.self])
+                      Presets.self, LabCommand.self, Worker.self])
 
     static func main() {
         OpenBLASLaunch.ensureFastKernel()

@@ -8,9 +8,9 @@ final class CommandLineTests: CommandLineTestCase {
         let help = try filmsrSucceeding(["--help"]).output
         let commands = help.components(separatedBy: "SUBCOMMANDS:")[1].split(separator: "\n")
             .filter { $0.hasPrefix("  ") && !$0.hasPrefix("   ") }.map { String($0.split(separator: " ")[0]) }.filter { $0 != "See" }
-        XCTAssertEqual(commands, ["restore", "submit", "status", "upscale", "transcode", "scenes", "probe", "frames", "info", "lab"])
-        for (group, tools) in [("train", ["recon", "far"]), ("bench", ["engine", "restore", "ablation", "curve", "gate"]), ("evaluate", ["recon"])] {
-            let listed = try filmsrSucceeding(["lab", group, "--help"]).output
+        XCTAssertEqual(commands, ["restore", "submit", "status", "upscale", "transcode", "scenes", "probe", "frames", "presets", "lab"])
+        for (group, tools) in [("train", ["recon", "far"]), ("bench", ["engine", "restore", "ablation", "curve", "gate"]), ("evaluate", ["recon"]), ("", ["info"])] {
+            let listed = try filmsrSucceeding(["lab"] + (group.isEmpty ? [] : [group]) + ["--help"]).output
             for tool in tools { XCTAssertTrue(listed.contains("\n  \(tool) "), "\(group) lists \(tool): \(listed)") }
         }
         XCTAssertNotEqual(try filmsr(["bench-gate", "--tuning", "reel"]).status, 0, "the old flat names are gone")
@@ -127,7 +127,7 @@ final class CommandLineTests: CommandLineTestCase {
         try XCTSkipUnless(avx512 || (flags.contains("avx2") && flags.contains("fma")), "this CPU has no AVX2 kernel to choose")
         var environment = ProcessInfo.processInfo.environment
         environment["OPENBLAS_CORETYPE"] = nil
-        let result = try filmsrSucceeding(["info"], environment: environment)
+        let result = try filmsrSucceeding(["lab", "info"], environment: environment)
         XCTAssertTrue(result.output.contains("openblas kernel:  \(avx512 ? "SkylakeX" : "Haswell")"), result.output)
     }
 }

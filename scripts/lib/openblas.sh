@@ -5,7 +5,7 @@
 export_openblas_kernel() {
   [ -z "${OPENBLAS_CORETYPE:-}" ] || return 0
   local kernel
-  kernel="$("$1" info | sed -n 's/^openblas kernel: *\([A-Za-z0-9]*\),.*/\1/p')"
-  [ -n "$kernel" ] || { echo "$(basename "$0"): $1 info printed no OpenBLAS kernel" >&2; return 1; }
+  kernel="$("$1" lab info | sed -n 's/^openblas kernel: *\([A-Za-z0-9]*\),.*/\1/p')"
+  [ -n "$kernel" ] || { echo "$(basename "$0"): $1 lab info printed no OpenBLAS kernel" >&2; return 1; }
   export OPENBLAS_CORETYPE="$kernel"
 }

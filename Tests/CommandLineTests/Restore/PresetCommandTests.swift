@@ -33,4 +33,14 @@ final class PresetCommandTests: CommandLineTestCase {
             XCTAssertTrue(help.contains(listed), "\(listed) in: \(help)")
         }
     }
+
+    /// `filmsr presets` lists each preset on a line of its own with exactly the options it stands for.
+    func testPresetsCommandListsEachPresetWithItsOptions() throws {
+        let lines = try filmsrSucceeding(["presets"]).output.split(separator: "\n").filter { !$0.hasPrefix(" ") }
+            .map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
+        XCTAssertEqual(lines.map { $0[0] }, ["dvd", "vhs", "16mm-scan"])
+        XCTAssertEqual(lines[0].dropFirst(), ["--deinterlace", "auto", "--scale", "2"])
+        XCTAssertEqual(lines[1].dropFirst(), ["--deinterlace", "auto", "--deflicker", "9", "--scale", "2"])
+        XCTAssertEqual(lines[2].dropFirst(), ["--deinterlace", "off", "--deflicker", "9", "--codec", "ffv1"])
+    }
 }
