@@ -83,6 +83,8 @@ final class RestoreCommandTests: RestoreTestCase {
         XCTAssertTrue(estimate.output.contains("adaptation: 5 units x "), estimate.output)
         XCTAssertTrue(estimate.output.contains("rendering:  120 frames x "), estimate.output)
         XCTAssertTrue(estimate.output.contains("core-hours"), estimate.output)
+        // The reel: 120 frames and 5 scenes in 5 s, so 90 minutes hold 1080 times as many.
+        XCTAssertTrue(estimate.output.contains("a 90-minute film of this size, frame rate and cut rate: 129600 frames, 5400 units, "), estimate.output)
         XCTAssertFalse(FileManager.default.fileExists(atPath: work + "/cluster/task.sh"), "nothing submitted")
 
         let waiting = try filmsr(["status", work])

@@ -53,7 +53,7 @@ struct HTMLPage {
         .adapted { --decision: #2e7d32; }
         .pretrained { --decision: #9e9e9e; }
         .pending { --decision: #e0a800; }
-        .films img { height: 4.5em; image-rendering: auto; }
+        .films img { height: 4.5em; width: auto; max-width: none; image-rendering: auto; }
         .films tr.failed td { color: #b00020; }
         \(SceneTimeline.style)
         \(FrameComparison.style)
