@@ -68,10 +68,18 @@ final class MediaOutput {
         try check(av_interleaved_write_frame(context, packet.pointer), destination.path, "cannot write")
     }
 
-    func finish() throws {
+    /// Writes the trailer and gives the file its name; `beforePublishing` sees the complete file
+    /// under its temporary name first (an error there discards it).
+    func finish(beforePublishing: (String) throws -> Void = { _ in }) throws {
         try check(av_write_trailer(context), destination.path, "cannot finish the file")
         finished = true
         avio_closep(&context.pointee.pb)
-        do { try destination.commit() } catch { destination.discard(); throw error }
+        do {
+            try beforePublishing(destination.temporaryPath)
+            try destination.commit()
+        } catch {
+            destination.discard()
+            throw error
+        }
     }
 }

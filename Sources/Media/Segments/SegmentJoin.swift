@@ -4,9 +4,10 @@ import Foundation
 extension SegmentedRender {
     /// Writes the finished film (atomically): the segments' video packets in order, with the
     /// input's audio and subtitles as `options` says, interleaved by decoding time, and the
-    /// input's metadata. The segments stay in the folder.
+    /// input's metadata. The segments stay in the folder. `beforePublishing` sees the complete
+    /// film under its temporary name, just before it takes the output's name.
     @discardableResult
-    public func join() throws -> TranscodeSummary {
+    public func join(beforePublishing: (String) throws -> Void = { _ in }) throws -> TranscodeSummary {
         let destination = try OutputPath(output, inputs: [input])
         let media = try MediaInput(path: input)
         let reader = try VideoFrameReader(input: media, readsOtherStreams: true, filters: filters)
@@ -71,7 +72,7 @@ extension SegmentedRender {
             summary.frames += 1
             videoReady = try nextVideo()
         }
-        try file.finish()
+        try file.finish(beforePublishing: beforePublishing)
         return summary
     }
 

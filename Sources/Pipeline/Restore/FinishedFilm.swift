@@ -22,11 +22,12 @@ package struct FinishedFilm: Codable, Equatable {
         self.renderSeconds = renderSeconds
     }
 
-    /// Records the film the join just wrote at `output`.
-    static func record(_ output: String, renderSeconds: Double, in folder: RestoreWorkFolder) throws {
-        guard let film = FinishedFilm(output: output, renderSeconds: renderSeconds) else {
+    /// Records the film the join has just written at `complete`, about to be renamed `output`.
+    static func record(_ complete: String, as output: String, renderSeconds: Double, in folder: RestoreWorkFolder) throws {
+        guard var film = FinishedFilm(output: complete, renderSeconds: renderSeconds) else {
             throw PipelineError("\(output): missing right after the join wrote it")
         }
+        film.output = output
         try JSONEncoder.sorted.encode(film).write(to: URL(fileURLWithPath: folder.finishedFilm), options: .atomic)
     }
 

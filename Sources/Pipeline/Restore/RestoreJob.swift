@@ -200,8 +200,12 @@ public enum RestoreJob {
     /// Writes the film from the rendered segments and the input's sound, and records it; the
     /// segments go once the film is in place and recorded.
     package static func join(_ plan: RestorePlan, folder: RestoreWorkFolder, renderSeconds: Double) throws {
-        try SegmentedRender(plan, folder: folder).join()
-        try FinishedFilm.record(plan.output, renderSeconds: renderSeconds, in: folder)
+        // Recorded before the film takes its name (a rename keeps its size and time): a kill
+        // before the rename leaves no film at OUT, one after it a film with its record, so a
+        // finished film is never joined again.
+        try SegmentedRender(plan, folder: folder).join { complete in
+            try FinishedFilm.record(complete, as: plan.output, renderSeconds: renderSeconds, in: folder)
+        }
         try FileManager.default.removeItem(atPath: folder.renderFolder)
     }
 

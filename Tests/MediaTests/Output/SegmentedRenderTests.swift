@@ -51,7 +51,15 @@ final class SegmentedRenderTests: XCTestCase {
         let render = try SegmentedRender(input: source, output: directory + "/joined.mkv", folder: directory + "/ffv1",
                                          segments: [0..<20, 20..<50], options: master)
         try render.render(processor: UnchangedFrames())
-        try render.join()
+        // Just before the film takes its name, it is complete under another one and nothing is at
+        // the output yet (restore records the film there, so that no kill leaves a film without its record).
+        var seen: (size: Int, outputThere: Bool)?
+        try render.join { complete in
+            let size = (try FileManager.default.attributesOfItem(atPath: complete)[.size] as? NSNumber)?.intValue ?? 0
+            seen = (size, FileManager.default.fileExists(atPath: directory + "/joined.mkv"))
+        }
+        XCTAssertEqual(seen?.outputThere, false)
+        XCTAssertEqual(seen?.size, (try FileManager.default.attributesOfItem(atPath: directory + "/joined.mkv")[.size] as? NSNumber)?.intValue)
         XCTAssertEqual(try videoChecksums(directory + "/joined.mkv"), try videoChecksums(directory + "/whole.mkv"))
     }
 

@@ -36,7 +36,7 @@ struct FrameComparison {
         }
         let zooms = ["fit"] + [1, 2, 4, 8].map { "\($0)" }
         let zoomOptions = zooms.map { "<option value=\"\($0)\"\($0 == "fit" ? " selected" : "")>\($0 == "fit" ? "fit" : $0 + "×")</option>" }
-        let linkList = links.isEmpty ? "" : ". Pictures: " + links.map { "<a href=\"\(e($0.file))\">\(e($0.label))</a>" }.joined(separator: " · ")
+        let linkList = links.isEmpty ? "" : ". Pictures: " + Self.linkList(links)
         let dataSize = size.map { " data-width=\"\($0.width)\" data-height=\"\($0.height)\"" } ?? ""
         return """
             <figure class="comparison" id="\(e(id))"\(dataSize)>
@@ -67,6 +67,11 @@ struct FrameComparison {
         .comparison .tag-left { left: 0.4em; }
         .comparison .tag-right { right: 0.4em; }
         """
+
+    /// "a · b · c", each picture linked by its label.
+    static func linkList(_ pictures: [Picture]) -> String {
+        pictures.map { "<a href=\"\(HTMLText.escape($0.file))\">\(HTMLText.escape($0.label))</a>" }.joined(separator: " · ")
+    }
 
     /// Width and height from a PNG file's header; nil when it is not a PNG.
     static func pngSize(_ path: String) -> (width: Int, height: Int)? {

@@ -101,8 +101,7 @@ struct RestoreReport {
         let links = present.map { FrameComparison.Picture(file: RestoreWorkFolder.dumpName(frame: frame, $0), label: $0.rawValue) }
         let viewed: [(DumpedPicture, String)] = [(.lr, "LR, enlarged"), (.baseline, "unadapted SR"), (.adapted, "rendered SR")]
         guard viewed.allSatisfy({ present.contains($0.0) }) else {
-            let list = links.map { "<a href=\"\(e($0.file))\">\(e($0.label))</a>" }
-            return "<p>\(e(caption)): pictures \(list.joined(separator: " · "))</p>"
+            return "<p>\(e(caption)): pictures \(FrameComparison.linkList(links))</p>"
         }
         return FrameComparison(
             id: "frame-\(frame)", caption: caption,
