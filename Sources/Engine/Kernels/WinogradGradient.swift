@@ -140,8 +140,8 @@ extension Winograd {
     /// weightGradient (out, in, 3, 3) += dL/dg over the whole batch: `input` (batch x inputs x
     /// height x width), `outputGradient` (batch x outputs x outputHeight x outputWidth). `du`
     /// holds 36 * outputs * inputs floats. Each of the 36 products is one single-threaded sgemm
-    /// over the blocks of a group, the products split between threads by position and the
-    /// groups summed in order: the result does not depend on the number of threads.
+    /// over the blocks of a group, handed whole to a thread, and the groups are summed in order:
+    /// the result does not depend on the number of threads.
     static func addWeightGradient(
         input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>, batch: Int, inputs: Int, outputs: Int,
         height: Int, width: Int, geometry g: ConvolutionGeometry, workspace: UnsafeMutablePointer<Float>,
@@ -153,39 +153,38 @@ extension Winograd {
         let group = gradientGroup(batch: batch, inputs: inputs, outputs: outputs, blocksPerItem: perItem)
         let workers = BLASRuntime.threadCount
         let scratchSize = max(inputScratchSize(width: width, blocksAcross: blocksX), outputGradientScratchSize(blocksAcross: blocksX))
+        let scratches = UnsafeMutablePointer<Float>.allocate(capacity: workers * scratchSize)
+        defer { scratches.deallocate() }
         for first in stride(from: 0, to: batch, by: group) {
             let items = min(group, batch - first), t = items * perItem
             let v = workspace, dm = workspace + positions * inputs * t
             let channels = inputs + outputs
-            ParallelLoop.chunks(items * channels, workers: workers) { range in
-                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: scratchSize)
-                defer { scratch.deallocate() }
-                for job in range {
-                    let n = job / channels, c = job % channels
-                    if c < inputs {
-                        transformInput(
-                            input + ((first + n) * inputs + c) * height * width, height: height, width: width, geometry: g,
-                            blockRows: 0..<blocksDown, blocksAcross: blocksX, into: v + c * t + n * perItem,
-                            positionStride: inputs * t, scratch: scratch)
-                    } else {
-                        let o = c - inputs
-                        transformOutputGradient(
-                            outputGradient + ((first + n) * outputs + o) * outputHeight * outputWidth,
-                            outputHeight: outputHeight, outputWidth: outputWidth, blockRows: 0..<blocksDown,
-                            blocksAcross: blocksX, into: dm + o * t + n * perItem, positionStride: outputs * t,
-                            scratch: scratch)
-                    }
+            // Jobs handed out as workers come free (a core shared with another process takes
+            // fewer); each writes its own rows of V or dM, so the order does not matter.
+            ParallelLoop.items(items * channels, workers: workers) { worker, job in
+                let scratch = scratches + worker * scratchSize
+                let n = job / channels, c = job % channels
+                if c < inputs {
+                    transformInput(
+                        input + ((first + n) * inputs + c) * height * width, height: height, width: width, geometry: g,
+                        blockRows: 0..<blocksDown, blocksAcross: blocksX, into: v + c * t + n * perItem,
+                        positionStride: inputs * t, scratch: scratch)
+                } else {
+                    let o = c - inputs
+                    transformOutputGradient(
+                        outputGradient + ((first + n) * outputs + o) * outputHeight * outputWidth,
+                        outputHeight: outputHeight, outputWidth: outputWidth, blockRows: 0..<blocksDown,
+                        blocksAcross: blocksX, into: dm + o * t + n * perItem, positionStride: outputs * t,
+                        scratch: scratch)
                 }
             }
             let beta: Float = first == 0 ? 0 : 1
             BLASRuntime.withProductsOnCallingThread {
-                ParallelLoop.chunks(positions, workers: workers) { range in
-                    for k in range {
-                        cblas_sgemm(
-                            CblasRowMajor, CblasNoTrans, CblasTrans, Int32(outputs), Int32(inputs), Int32(t),
-                            1, dm + k * outputs * t, Int32(t), v + k * inputs * t, Int32(t),
-                            beta, du + k * outputs * inputs, Int32(inputs))
-                    }
+                ParallelLoop.items(positions, workers: workers) { _, k in
+                    cblas_sgemm(
+                        CblasRowMajor, CblasNoTrans, CblasTrans, Int32(outputs), Int32(inputs), Int32(t),
+                        1, dm + k * outputs * t, Int32(t), v + k * inputs * t, Int32(t),
+                        beta, du + k * outputs * inputs, Int32(inputs))
                 }
             }
         }

@@ -33,9 +33,8 @@ public final class PReLU: Layer {
             for c in 0..<shape.channels {
                 let x = inputs[0].plane(n, c), dy = outputGradients[0].plane(n, c), a = slope.value.data[c]
                 if slope.isTrainable {
-                    var sum: Float = 0
-                    for i in 0..<shape.planeSize where !(x[i] > 0) { sum += dy[i] * x[i] }
-                    slope.gradient.data[c] += sum
+                    // In SIMD lanes: as a scalar running sum this loop was a tenth of a compact-x4 training step (perf).
+                    slope.gradient.data[c] += VectorSum.negativePartDot(x, dy, count: shape.planeSize)
                 }
                 if let dx = inputGradients[0]?.plane(n, c) {
                     for i in 0..<shape.planeSize { dx[i] += x[i] > 0 ? dy[i] : a * dy[i] }
