@@ -41,11 +41,8 @@ extension Convolution {
         Winograd.transformFilters(flipped, outputs: inputChannels, inputs: outputChannels, into: filters)
         var epilogue = ChannelEpilogue(bias: nil, activation: .none, preluSlopes: nil)
         epilogue.accumulates = true
-        for n in 0..<shape.batch {
-            let planes = (0..<outputChannels).map { UnsafePointer(gradient + (n * outputChannels + $0) * plane) }
-            winogradBands(
-                planes: planes, height: outputShape.height, width: outputShape.width, filters: filters, outputs: inputChannels,
-                epilogue: epilogue, into: inputGradient.plane(n, 0))
-        }
+        let planes = (0..<shape.batch).map { n in (0..<outputChannels).map { UnsafePointer(gradient + (n * outputChannels + $0) * plane) } }
+        winogradBands(items: planes, height: outputShape.height, width: outputShape.width, filters: filters, outputs: inputChannels,
+                      epilogue: epilogue, into: (0..<shape.batch).map { inputGradient.plane($0, 0) })
     }
 }

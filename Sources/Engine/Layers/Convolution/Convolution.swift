@@ -73,15 +73,21 @@ public final class Convolution: Layer, WorkspaceUser, AbsorbsNextLayer {
     /// `readsStackedChannels`), optionally followed by a PReLU with `preluSlopes`.
     func forward(stacking inputs: [Tensor], into output: Tensor, preluSlopes: UnsafePointer<Float>?) {
         let shape = inputs[0].shape
-        for n in 0..<shape.batch {
-            if inputs.count == 1 {
-                forwardItem(inputs[0].plane(n, 0), height: shape.height, width: shape.width,
-                            weights: weight.value.data, into: output.plane(n, 0), preluSlopes: preluSlopes)
-            } else {
-                let planes = inputs.flatMap { input in (0..<input.shape.channels).map { UnsafePointer(input.plane(n, $0)) } }
-                forwardWinograd(planes: planes, height: shape.height, width: shape.width, weights: weight.value.data,
-                                epilogue: epilogue(preluSlopes: preluSlopes), into: output.plane(n, 0))
+        if readsStackedChannels {
+            // The whole batch in one go: the filters transformed once, every item's bands shared
+            // out between the threads together.
+            let planes = (0..<shape.batch).map { n in
+                inputs.flatMap { input in (0..<input.shape.channels).map { UnsafePointer(input.plane(n, $0)) } }
             }
+            let filters = scratchBuffer(Winograd.positions * outputChannels * inputChannels)
+            Winograd.transformFilters(weight.value.data, outputs: outputChannels, inputs: inputChannels, into: filters)
+            winogradBands(items: planes, height: shape.height, width: shape.width, filters: filters, outputs: outputChannels,
+                          epilogue: epilogue(preluSlopes: preluSlopes), into: (0..<shape.batch).map { output.plane($0, 0) })
+            return
+        }
+        for n in 0..<shape.batch {
+            forwardItem(inputs[0].plane(n, 0), height: shape.height, width: shape.width,
+                        weights: weight.value.data, into: output.plane(n, 0), preluSlopes: preluSlopes)
         }
     }
 
@@ -123,34 +129,39 @@ public final class Convolution: Layer, WorkspaceUser, AbsorbsNextLayer {
         }
     }
 
-    /// The Winograd forward pass: the filters transformed, then `winogradBands`.
+    /// The Winograd forward pass of one item: the filters transformed, then `winogradBands`.
     private func forwardWinograd(planes: [UnsafePointer<Float>], height: Int, width: Int, weights: UnsafePointer<Float>,
                                  epilogue: ChannelEpilogue, into target: UnsafeMutablePointer<Float>) {
         let filters = scratchBuffer(Winograd.positions * outputChannels * inputChannels)
         Winograd.transformFilters(weights, outputs: outputChannels, inputs: inputChannels, into: filters)
-        winogradBands(planes: planes, height: height, width: width, filters: filters, outputs: outputChannels, epilogue: epilogue, into: target)
+        winogradBands(items: [planes], height: height, width: width, filters: filters, outputs: outputChannels, epilogue: epilogue,
+                      into: [target])
     }
 
-    /// A Winograd convolution of `planes` (one batch item) with transformed `filters` giving
-    /// `outputs` channels, band by band of block rows, each band on one thread (its transforms
-    /// and single-threaded sgemms), so that its transformed input and products stay in that
-    /// core's cache between the three steps.
-    func winogradBands(planes: [UnsafePointer<Float>], height: Int, width: Int, filters: UnsafePointer<Float>, outputs: Int,
-                       epilogue: ChannelEpilogue, into target: UnsafeMutablePointer<Float>) {
+    /// A Winograd convolution with transformed `filters` giving `outputs` channels, of each item's
+    /// `planes` into its target, band by band of block rows, each band on one thread (its
+    /// transforms and single-threaded sgemms), so that its transformed input and products stay
+    /// in that core's cache between the three steps. The bands of every item are handed out
+    /// together, as threads come free.
+    func winogradBands(items planes: [[UnsafePointer<Float>]], height: Int, width: Int, filters: UnsafePointer<Float>, outputs: Int,
+                       epilogue: ChannelEpilogue, into targets: [UnsafeMutablePointer<Float>]) {
+        let inputs = planes[0].count
         let outputHeight = geometry.outputHeight(height), outputWidth = geometry.outputWidth(width)
         let blocksX = Winograd.blocksAcross(outputWidth: outputWidth)
         let blocksDown = (outputHeight + Winograd.outputBlock - 1) / Winograd.outputBlock
-        let workers = max(1, min(BLASRuntime.threadCount, blocksDown))
-        let band = Winograd.bandBlockRows(inputs: planes.count, outputs: outputs, blocksAcross: blocksX,
-                                          blocksDown: blocksDown, workers: workers)
-        let share = Winograd.workspaceSize(blocks: band * blocksX, inputs: planes.count, outputs: outputs)
+        let workers = max(1, min(BLASRuntime.threadCount, blocksDown * planes.count))
+        let band = Winograd.bandBlockRows(inputs: inputs, outputs: outputs, blocksAcross: blocksX,
+                                          blocksDown: blocksDown, workers: min(workers, blocksDown))
+        let bands = (blocksDown + band - 1) / band
+        let share = Winograd.workspaceSize(blocks: band * blocksX, inputs: inputs, outputs: outputs)
         let buffer = columnBuffer(workers * share)
         let geometry = geometry
         BLASRuntime.withProductsOnCallingThread {
-            ParallelLoop.items((blocksDown + band - 1) / band, workers: workers) { worker, index in
-                Winograd.forward(planes: planes, height: height, width: width, geometry: geometry, u: filters,
+            ParallelLoop.items(planes.count * bands, workers: workers) { worker, job in
+                let item = job / bands, index = job % bands
+                Winograd.forward(planes: planes[item], height: height, width: width, geometry: geometry, u: filters,
                                  outputs: outputs, blockRows: index * band..<min(blocksDown, (index + 1) * band), epilogue: epilogue,
-                                 workspace: buffer + worker * share, into: target)
+                                 workspace: buffer + worker * share, into: targets[item])
             }
         }
     }
