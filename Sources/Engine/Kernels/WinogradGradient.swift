@@ -121,26 +121,44 @@ extension Winograd {
         }
     }
 
-    /// Batch items whose V and dM fit `gradientBytes` together (at least one).
-    static func gradientGroup(batch: Int, inputs: Int, outputs: Int, blocksPerItem: Int) -> Int {
-        max(1, min(batch, gradientBytes / (4 * positions * (inputs + outputs) * blocksPerItem)))
+    /// A piece of the batch whose V and dM are made and multiplied together: `items` items from
+    /// `firstItem` on, block rows `rows` of each.
+    struct GradientChunk: Equatable {
+        var firstItem: Int
+        var items: Int
+        var rows: Range<Int>
     }
 
-    /// Room for V and dM of several items at once, so that each of the 36 products runs over
-    /// every block of them (K = T) in one sgemm: 6 items of 64 -> 64 channels on 64x64 patches.
-    static let gradientBytes = 32 << 20
+    /// The batch cut into chunks whose V and dM fit `gradientBytes` together: whole items where
+    /// one fits, otherwise even bands of block rows (at least one row) of each item.
+    static func gradientChunks(batch: Int, inputs: Int, outputs: Int, blocksAcross: Int, blocksDown: Int) -> [GradientChunk] {
+        let rowsThatFit = max(1, gradientBytes / (4 * positions * (inputs + outputs) * blocksAcross))
+        if rowsThatFit >= blocksDown {
+            let items = max(1, min(batch, rowsThatFit / blocksDown))
+            return stride(from: 0, to: batch, by: items).map { GradientChunk(firstItem: $0, items: min(items, batch - $0), rows: 0..<blocksDown) }
+        }
+        let bands = (blocksDown + rowsThatFit - 1) / rowsThatFit, rows = (blocksDown + bands - 1) / bands
+        return (0..<batch).flatMap { n in
+            stride(from: 0, to: blocksDown, by: rows).map { GradientChunk(firstItem: n, items: 1, rows: $0..<min(blocksDown, $0 + rows)) }
+        }
+    }
 
-    /// Floats of workspace `addWeightGradient` needs (V and dM of one group of items).
+    /// Room for V and dM of one chunk. Measured on the compact-x4 training step (4 x 64x64): the
+    /// whole batch at once (19 MB) 0.626 s at 2 threads, one item (4.7 MB) 0.56 s: what does not
+    /// stay in the cache between the transforms and the products costs more than larger products gain.
+    static let gradientBytes = 2 << 20
+
+    /// Floats of workspace `addWeightGradient` needs (V and dM of its largest chunk).
     static func weightGradientWorkspaceSize(batch: Int, inputs: Int, outputs: Int, outputHeight: Int, outputWidth: Int) -> Int {
-        let blocksPerItem = blocksAcross(outputWidth: outputWidth) * ((outputHeight + outputBlock - 1) / outputBlock)
-        return gradientGroup(batch: batch, inputs: inputs, outputs: outputs, blocksPerItem: blocksPerItem) * positions * (inputs + outputs)
-            * blocksPerItem
+        let blocksX = blocksAcross(outputWidth: outputWidth), blocksDown = (outputHeight + outputBlock - 1) / outputBlock
+        let chunks = gradientChunks(batch: batch, inputs: inputs, outputs: outputs, blocksAcross: blocksX, blocksDown: blocksDown)
+        return chunks.map { $0.items * $0.rows.count }.max()! * blocksX * positions * (inputs + outputs)
     }
 
     /// weightGradient (out, in, 3, 3) += dL/dg over the whole batch: `input` (batch x inputs x
     /// height x width), `outputGradient` (batch x outputs x outputHeight x outputWidth). `du`
     /// holds 36 * outputs * inputs floats. Each of the 36 products is one single-threaded sgemm
-    /// over the blocks of a group, handed whole to a thread, and the groups are summed in order:
+    /// over the blocks of a chunk, handed whole to a thread, and the chunks are summed in order:
     /// the result does not depend on the number of threads.
     static func addWeightGradient(
         input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>, batch: Int, inputs: Int, outputs: Int,
@@ -149,36 +167,35 @@ extension Winograd {
     ) {
         let outputHeight = g.outputHeight(height), outputWidth = g.outputWidth(width)
         let blocksX = blocksAcross(outputWidth: outputWidth), blocksDown = (outputHeight + outputBlock - 1) / outputBlock
-        let perItem = blocksX * blocksDown
-        let group = gradientGroup(batch: batch, inputs: inputs, outputs: outputs, blocksPerItem: perItem)
         let workers = BLASRuntime.threadCount
         let scratchSize = max(inputScratchSize(width: width, blocksAcross: blocksX), outputGradientScratchSize(blocksAcross: blocksX))
         let scratches = UnsafeMutablePointer<Float>.allocate(capacity: workers * scratchSize)
         defer { scratches.deallocate() }
-        for first in stride(from: 0, to: batch, by: group) {
-            let items = min(group, batch - first), t = items * perItem
+        let chunks = gradientChunks(batch: batch, inputs: inputs, outputs: outputs, blocksAcross: blocksX, blocksDown: blocksDown)
+        for (index, chunk) in chunks.enumerated() {
+            let perItem = chunk.rows.count * blocksX, t = chunk.items * perItem
             let v = workspace, dm = workspace + positions * inputs * t
             let channels = inputs + outputs
             // Jobs handed out as workers come free (a core shared with another process takes
             // fewer); each writes its own rows of V or dM, so the order does not matter.
-            ParallelLoop.items(items * channels, workers: workers) { worker, job in
+            ParallelLoop.items(chunk.items * channels, workers: workers) { worker, job in
                 let scratch = scratches + worker * scratchSize
                 let n = job / channels, c = job % channels
                 if c < inputs {
                     transformInput(
-                        input + ((first + n) * inputs + c) * height * width, height: height, width: width, geometry: g,
-                        blockRows: 0..<blocksDown, blocksAcross: blocksX, into: v + c * t + n * perItem,
+                        input + ((chunk.firstItem + n) * inputs + c) * height * width, height: height, width: width, geometry: g,
+                        blockRows: chunk.rows, blocksAcross: blocksX, into: v + c * t + n * perItem,
                         positionStride: inputs * t, scratch: scratch)
                 } else {
                     let o = c - inputs
                     transformOutputGradient(
-                        outputGradient + ((first + n) * outputs + o) * outputHeight * outputWidth,
-                        outputHeight: outputHeight, outputWidth: outputWidth, blockRows: 0..<blocksDown,
+                        outputGradient + ((chunk.firstItem + n) * outputs + o) * outputHeight * outputWidth,
+                        outputHeight: outputHeight, outputWidth: outputWidth, blockRows: chunk.rows,
                         blocksAcross: blocksX, into: dm + o * t + n * perItem, positionStride: outputs * t,
                         scratch: scratch)
                 }
             }
-            let beta: Float = first == 0 ? 0 : 1
+            let beta: Float = index == 0 ? 0 : 1
             BLASRuntime.withProductsOnCallingThread {
                 ParallelLoop.items(positions, workers: workers) { _, k in
                     cblas_sgemm(

@@ -64,16 +64,22 @@ final class WinogradBackwardTests: XCTestCase {
         }
     }
 
-    func testWeightGradientInSeveralGroupsOfItems() {
-        // 64 -> 64 channels on 128x128: one item's V and dM fill more than half of gradientBytes.
+    func testWeightGradientInChunksOfRowsOrOfItems() {
         var generator = SeededGenerator(seed: 8)
-        let conv = makeConvolution(64, 64, &generator)
-        let input = randomTensor(Shape(3, 64, 128, 128), &generator)
-        XCTAssertEqual(Winograd.gradientGroup(batch: 3, inputs: 64, outputs: 64, blocksPerItem: 32 * 32), 1)
-        let projection = randomTensor(input.shape, &generator), start = Tensor(input.shape)
-        let ours = gradients(conv, input, projection, start: start, winograd: true)
-        let reference = gradients(conv, input, projection, start: start, winograd: false)
-        XCTAssertLessThan(relativeDifference(ours[1], reference[1]), 2e-5)
+        // 64 -> 64 channels on 64x64: one item's V and dM exceed gradientBytes, so each item is
+        // cut into bands of block rows; 16 -> 16 on 16x16: 28 items fit, so 30 make two chunks.
+        let rowBands = Winograd.gradientChunks(batch: 2, inputs: 64, outputs: 64, blocksAcross: 16, blocksDown: 16)
+        XCTAssertEqual(rowBands.map(\.rows), [0..<6, 6..<12, 12..<16, 0..<6, 6..<12, 12..<16])
+        let itemGroups = Winograd.gradientChunks(batch: 30, inputs: 16, outputs: 16, blocksAcross: 4, blocksDown: 4)
+        XCTAssertEqual(itemGroups.map { $0.firstItem..<($0.firstItem + $0.items) }, [0..<28, 28..<30])
+        for (batch, channels, size) in [(2, 64, 64), (30, 16, 16)] {
+            let conv = makeConvolution(channels, channels, &generator)
+            let input = randomTensor(Shape(batch, channels, size, size), &generator)
+            let projection = randomTensor(input.shape, &generator), start = Tensor(input.shape)
+            let ours = gradients(conv, input, projection, start: start, winograd: true)
+            let reference = gradients(conv, input, projection, start: start, winograd: false)
+            XCTAssertLessThan(relativeDifference(ours[1], reference[1]), 2e-5, "\(batch) x \(channels) x \(size)x\(size)")
+        }
     }
 
     func testTheSameGradientsOnEveryRun() {

@@ -18,6 +18,9 @@ struct BenchEngine: ParsableCommand {
     @Flag(help: "Time the compact-x4 training step alone (the comparison with PyTorch, and a profiler's driver).")
     var trainingOnly = false
 
+    @Option(parsing: .upToNextOption, help: "Thread counts to time.")
+    var threads: [Int] = [1, 2]
+
     @Flag(help: "Print one JSON object per measurement.")
     var json = false
 
@@ -39,7 +42,7 @@ struct BenchEngine: ParsableCommand {
             }
             FileHandle.standardOutput.synchronizeFile()
         }
-        for threads in [1, 2] {
+        for threads in threads {
             if trainingOnly {
                 try report(EngineBenchmark.trainingStep(compact, batch: 4, patch: 64, threads: threads, runs: runs))
                 continue
