@@ -42,7 +42,8 @@ extension Convolution {
         var epilogue = ChannelEpilogue(bias: nil, activation: .none, preluSlopes: nil)
         epilogue.accumulates = true
         let planes = (0..<shape.batch).map { n in (0..<outputChannels).map { UnsafePointer(gradient + (n * outputChannels + $0) * plane) } }
-        winogradBands(items: planes, height: outputShape.height, width: outputShape.width, filters: filters, outputs: inputChannels,
-                      epilogue: epilogue, into: (0..<shape.batch).map { inputGradient.plane($0, 0) })
+        winogradBands(
+            items: planes, height: outputShape.height, width: outputShape.width, filters: filters, outputs: inputChannels,
+            epilogue: epilogue, into: (0..<shape.batch).map { inputGradient.plane($0, 0) })
     }
 }
