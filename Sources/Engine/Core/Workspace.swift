@@ -2,11 +2,11 @@
 /// layers run one at a time, so one buffer of the largest size serves them all, and it is
 /// allocated once instead of once per layer.
 public final class Workspace {
-    private var buffers: [Tensor?] = [nil, nil]
+    private var buffers = [Tensor?](repeating: nil, count: 6)
 
     public init() {}
 
-    /// Buffer `slot` (0 or 1) with room for `count` floats; contents unspecified.
+    /// Buffer `slot` (0 to 5) with room for `count` floats; contents unspecified.
     func buffer(_ slot: Int, count: Int) -> UnsafeMutablePointer<Float> {
         if let existing = buffers[slot], existing.count >= count { return existing.data }
         let created = Tensor(Shape(1, 1, 1, count))

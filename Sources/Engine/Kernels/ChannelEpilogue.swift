@@ -7,6 +7,9 @@ struct ChannelEpilogue {
     let activation: Activation
     /// Per-channel slopes of a PReLU folded in (nil: none).
     let preluSlopes: UnsafePointer<Float>?
+    /// Adds into the target instead of overwriting it: a backward pass's input gradient, which
+    /// other readers of the same input add to as well (the Layer contract).
+    var accumulates = false
 
     /// Slope of negative values in `channel`, or nil where negatives pass unchanged.
     @inline(__always)
@@ -25,7 +28,10 @@ struct ChannelEpilogue {
     @inline(__always)
     func store(_ source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>, count: Int, channel: Int) {
         let b = bias?[channel] ?? 0
-        if let slope = negativeSlope(channel) {
+        if accumulates {
+            precondition(negativeSlope(channel) == nil, "an accumulating epilogue has no activation")
+            for i in 0..<count { target[i] += source[i] + b }
+        } else if let slope = negativeSlope(channel) {
             for i in 0..<count {
                 let v = source[i] + b
                 target[i] = v > 0 ? v : slope * v

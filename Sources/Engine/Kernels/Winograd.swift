@@ -11,7 +11,7 @@ import COpenBLAS
 ///   B^T = [4 0 -5 0 1 0; 0 -4 -4 1 1 0; 0 4 -4 -1 1 0; 0 -2 -1 2 1 0; 0 2 -1 -2 1 0; 0 4 0 -5 0 1]
 ///   G   = [1/4 0 0; -1/6 -1/6 -1/6; -1/6 1/6 -1/6; 1/24 1/12 1/6; 1/24 -1/12 1/6; 0 0 1]
 ///   A^T = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0; 0 1 -1 8 -8 1]
-/// Used for the forward pass only; the backward pass keeps the im2col path.
+/// The backward pass uses the same algebra (WinogradGradient.swift).
 enum Winograd {
     /// Output block side, and positions (products) per block.
     static let outputBlock = 4, positions = 36
@@ -94,63 +94,14 @@ enum Winograd {
         let outputHeight = g.outputHeight(height), outputWidth = g.outputWidth(width)
         let blocksX = blocksAcross(outputWidth: outputWidth), blocks = blockRows.count * blocksX
         let v = workspace, m = workspace + positions * inputs * blocks
-        // Row scratch: 6 half-transformed input rows, each 4 * blocksX + 2 wide (padded
-        // coordinates); a row of zeros for rows above and below the picture; then for the output
-        // transform A^T M (4 rows x 6 columns, each blocksX wide) and one output row.
-        let rowWidth = 4 * blocksX + 2
-        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 6 * rowWidth + width + 28 * blocksX)
+        // Row scratch: for the input transform, then for the output transform A^T M (4 rows x 6
+        // columns, each blocksX wide) and one output row.
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(inputScratchSize(width: width, blocksAcross: blocksX), 28 * blocksX))
         defer { scratch.deallocate() }
-        let zeros = scratch + 6 * rowWidth
-        zeros.update(repeating: 0, count: width)
         let plane = inputs * blocks
-        // Padded column x reads input column x + x0; columns outside first..<last are padding.
-        let x0 = -g.padLeft, first = min(rowWidth, max(0, -x0)), last = max(first, min(rowWidth, width - x0))
-        // Input transform, a block row at a time, so that the row pass runs along x (vectorised).
         for i in 0..<inputs {
-            let channel = planes[i]
-            for by in blockRows {
-                let t = scratch
-                let y0 = 4 * by - g.padTop
-                func row(_ r: Int) -> UnsafePointer<Float> {
-                    let y = y0 + r
-                    return (y >= 0 && y < height ? channel + y * width : UnsafePointer(zeros)) + x0
-                }
-                // B^T d: combine rows, straight from the input.
-                let (d0, d1, d2, d3, d4, d5) = (row(0), row(1), row(2), row(3), row(4), row(5))
-                let (t0, t1, t2, t3, t4, t5) = (t, t + rowWidth, t + 2 * rowWidth, t + 3 * rowWidth, t + 4 * rowWidth, t + 5 * rowWidth)
-                for x in first..<last {
-                    let (a, b, c, e) = (d1[x], d2[x], d3[x], d4[x])
-                    t0[x] = 4 * d0[x] - 5 * b + e
-                    t1[x] = -4 * (a + b) + c + e
-                    t2[x] = 4 * (a - b) - c + e
-                    t3[x] = 2 * (c - a) + e - b
-                    t4[x] = 2 * (a - c) + e - b
-                    t5[x] = 4 * a - 5 * c + d5[x]
-                }
-                if first > 0 || last < rowWidth {
-                    for r in 0..<6 {
-                        (t + r * rowWidth).update(repeating: 0, count: first)
-                        (t + r * rowWidth + last).update(repeating: 0, count: rowWidth - last)
-                    }
-                }
-                // (.) B: combine columns 4bx .. 4bx + 5 of each half-transformed row.
-                let base = i * blocks + (by - blockRows.lowerBound) * blocksX
-                for r in 0..<6 {
-                    let s = t + r * rowWidth
-                    let k = v + r * 6 * plane + base
-                    let (k0, k1, k2, k3, k4, k5) = (k, k + plane, k + 2 * plane, k + 3 * plane, k + 4 * plane, k + 5 * plane)
-                    for bx in 0..<blocksX {
-                        let x = s + 4 * bx
-                        let (a, b, c, e) = (x[1], x[2], x[3], x[4])
-                        k0[bx] = 4 * x[0] - 5 * b + e
-                        k1[bx] = -4 * (a + b) + c + e
-                        k2[bx] = 4 * (a - b) - c + e
-                        k3[bx] = 2 * (c - a) + e - b
-                        k4[bx] = 2 * (a - c) + e - b
-                        k5[bx] = 4 * a - 5 * c + x[5]
-                    }
-                }
-            }
+            transformInput(planes[i], height: height, width: width, geometry: g, blockRows: blockRows, blocksAcross: blocksX,
+                           into: v + i * blocks, positionStride: plane, scratch: scratch)
         }
         for k in 0..<positions {
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(outputs), Int32(blocks), Int32(inputs),
@@ -159,7 +110,7 @@ enum Winograd {
         }
         // Output transform y = A^T M A, a block row at a time, then the epilogue on the way out.
         let products = outputs * blocks
-        let half = zeros + width, line = half + 24 * blocksX
+        let half = scratch, line = half + 24 * blocksX
         for o in 0..<outputs {
             let channel = target + o * outputHeight * outputWidth
             for by in blockRows {
@@ -188,6 +139,67 @@ enum Winograd {
                         out[3] = a - b + 8 * (e - f) + q5[bx]
                     }
                     epilogue.store(line, to: channel + (4 * by + r) * outputWidth, count: outputWidth, channel: o)
+                }
+            }
+        }
+    }
+
+    /// Floats of scratch `transformInput` needs: 6 half-transformed rows, each 4 * blocksX + 2
+    /// wide (padded coordinates), and a row of zeros for rows above and below the picture.
+    static func inputScratchSize(width: Int, blocksAcross: Int) -> Int { 6 * (4 * blocksAcross + 2) + width }
+
+    /// V = B^T d B for the blocks of `blockRows` of one channel plane: position k's block
+    /// (by, bx) goes to v[k * positionStride + (by - blockRows.lowerBound) * blocksAcross + bx].
+    /// `scratch` holds `inputScratchSize` floats.
+    static func transformInput(_ channel: UnsafePointer<Float>, height: Int, width: Int, geometry g: ConvolutionGeometry,
+                               blockRows: Range<Int>, blocksAcross blocksX: Int, into v: UnsafeMutablePointer<Float>,
+                               positionStride plane: Int, scratch: UnsafeMutablePointer<Float>) {
+        let rowWidth = 4 * blocksX + 2
+        let zeros = scratch + 6 * rowWidth
+        zeros.update(repeating: 0, count: width)
+        // Padded column x reads input column x + x0; columns outside first..<last are padding.
+        let x0 = -g.padLeft, first = min(rowWidth, max(0, -x0)), last = max(first, min(rowWidth, width - x0))
+        // A block row at a time, so that the row pass runs along x (vectorised).
+        for by in blockRows {
+            let t = scratch
+            let y0 = 4 * by - g.padTop
+            func row(_ r: Int) -> UnsafePointer<Float> {
+                let y = y0 + r
+                return (y >= 0 && y < height ? channel + y * width : UnsafePointer(zeros)) + x0
+            }
+            // B^T d: combine rows, straight from the input.
+            let (d0, d1, d2, d3, d4, d5) = (row(0), row(1), row(2), row(3), row(4), row(5))
+            let (t0, t1, t2, t3, t4, t5) = (t, t + rowWidth, t + 2 * rowWidth, t + 3 * rowWidth, t + 4 * rowWidth, t + 5 * rowWidth)
+            for x in first..<last {
+                let (a, b, c, e) = (d1[x], d2[x], d3[x], d4[x])
+                t0[x] = 4 * d0[x] - 5 * b + e
+                t1[x] = -4 * (a + b) + c + e
+                t2[x] = 4 * (a - b) - c + e
+                t3[x] = 2 * (c - a) + e - b
+                t4[x] = 2 * (a - c) + e - b
+                t5[x] = 4 * a - 5 * c + d5[x]
+            }
+            if first > 0 || last < rowWidth {
+                for r in 0..<6 {
+                    (t + r * rowWidth).update(repeating: 0, count: first)
+                    (t + r * rowWidth + last).update(repeating: 0, count: rowWidth - last)
+                }
+            }
+            // (.) B: combine columns 4bx .. 4bx + 5 of each half-transformed row.
+            let base = (by - blockRows.lowerBound) * blocksX
+            for r in 0..<6 {
+                let s = t + r * rowWidth
+                let k = v + r * 6 * plane + base
+                let (k0, k1, k2, k3, k4, k5) = (k, k + plane, k + 2 * plane, k + 3 * plane, k + 4 * plane, k + 5 * plane)
+                for bx in 0..<blocksX {
+                    let x = s + 4 * bx
+                    let (a, b, c, e) = (x[1], x[2], x[3], x[4])
+                    k0[bx] = 4 * x[0] - 5 * b + e
+                    k1[bx] = -4 * (a + b) + c + e
+                    k2[bx] = 4 * (a - b) - c + e
+                    k3[bx] = 2 * (c - a) + e - b
+                    k4[bx] = 2 * (a - c) + e - b
+                    k5[bx] = 4 * a - 5 * c + x[5]
                 }
             }
         }

@@ -4,14 +4,17 @@ import COpenBLAS
 /// activation. Weight shape (out, in, kh, kw); bias (1, out, 1, 1).
 ///
 /// Forward unfolds bands of output rows with im2col and multiplies them by the weights with
-/// one sgemm per band, writing straight into the output planes. Backward recomputes the same
-/// bands rather than keeping them, so memory stays bounded by one band.
+/// one sgemm per band, writing straight into the output planes, or (3x3, stride 1) takes
+/// Winograd's F(4x4, 3x3). Backward takes Winograd too where the padding is 1 on every side
+/// (Convolution+WinogradBackward.swift); otherwise it recomputes the im2col bands rather than
+/// keeping them, so memory stays bounded by one band.
 public final class Convolution: Layer, WorkspaceUser, AbsorbsNextLayer {
     public let inputChannels: Int
     public let outputChannels: Int
     public let geometry: ConvolutionGeometry
     public let activation: Activation
-    /// Winograd F(4x4, 3x3) for the forward pass where the geometry allows; im2col otherwise.
+    /// Winograd F(4x4, 3x3) where the geometry allows (forward: 3x3, stride 1; backward: also
+    /// padding 1); im2col otherwise.
     public var allowsWinograd = true
     public let weight: Parameter
     public let bias: Parameter?
@@ -46,8 +49,8 @@ public final class Convolution: Layer, WorkspaceUser, AbsorbsNextLayer {
         max(1, min(outputHeight, (2 << 20) / max(1, patchSize * outputWidth)))
     }
 
-    private func columnBuffer(_ count: Int) -> UnsafeMutablePointer<Float> { workspace.buffer(0, count: count) }
-    private func scratchBuffer(_ count: Int) -> UnsafeMutablePointer<Float> { workspace.buffer(1, count: count) }
+    func columnBuffer(_ count: Int) -> UnsafeMutablePointer<Float> { workspace.buffer(0, count: count) }
+    func scratchBuffer(_ count: Int) -> UnsafeMutablePointer<Float> { workspace.buffer(1, count: count) }
 
     public func forward(_ inputs: [Tensor], _ outputs: [Tensor]) {
         forward(stacking: inputs, into: outputs[0], preluSlopes: nil)
@@ -70,15 +73,21 @@ public final class Convolution: Layer, WorkspaceUser, AbsorbsNextLayer {
     /// `readsStackedChannels`), optionally followed by a PReLU with `preluSlopes`.
     func forward(stacking inputs: [Tensor], into output: Tensor, preluSlopes: UnsafePointer<Float>?) {
         let shape = inputs[0].shape
-        for n in 0..<shape.batch {
-            if inputs.count == 1 {
-                forwardItem(inputs[0].plane(n, 0), height: shape.height, width: shape.width,
-                            weights: weight.value.data, into: output.plane(n, 0), preluSlopes: preluSlopes)
-            } else {
-                let planes = inputs.flatMap { input in (0..<input.shape.channels).map { UnsafePointer(input.plane(n, $0)) } }
-                forwardWinograd(planes: planes, height: shape.height, width: shape.width, weights: weight.value.data,
-                                epilogue: epilogue(preluSlopes: preluSlopes), into: output.plane(n, 0))
+        if readsStackedChannels {
+            // The whole batch in one go: the filters transformed once, every item's bands shared
+            // out between the threads together.
+            let planes = (0..<shape.batch).map { n in
+                inputs.flatMap { input in (0..<input.shape.channels).map { UnsafePointer(input.plane(n, $0)) } }
             }
+            let filters = scratchBuffer(Winograd.positions * outputChannels * inputChannels)
+            Winograd.transformFilters(weight.value.data, outputs: outputChannels, inputs: inputChannels, into: filters)
+            winogradBands(items: planes, height: shape.height, width: shape.width, filters: filters, outputs: outputChannels,
+                          epilogue: epilogue(preluSlopes: preluSlopes), into: (0..<shape.batch).map { output.plane($0, 0) })
+            return
+        }
+        for n in 0..<shape.batch {
+            forwardItem(inputs[0].plane(n, 0), height: shape.height, width: shape.width,
+                        weights: weight.value.data, into: output.plane(n, 0), preluSlopes: preluSlopes)
         }
     }
 
@@ -120,33 +129,49 @@ public final class Convolution: Layer, WorkspaceUser, AbsorbsNextLayer {
         }
     }
 
-    /// The Winograd forward pass, band by band of block rows, each band on one thread (its
-    /// transforms and single-threaded sgemms), so that its transformed input and products stay
-    /// in that core's cache between the three steps.
+    /// The Winograd forward pass of one item: the filters transformed, then `winogradBands`.
     private func forwardWinograd(planes: [UnsafePointer<Float>], height: Int, width: Int, weights: UnsafePointer<Float>,
                                  epilogue: ChannelEpilogue, into target: UnsafeMutablePointer<Float>) {
-        let outputHeight = geometry.outputHeight(height), outputWidth = geometry.outputWidth(width)
         let filters = scratchBuffer(Winograd.positions * outputChannels * inputChannels)
         Winograd.transformFilters(weights, outputs: outputChannels, inputs: inputChannels, into: filters)
+        winogradBands(items: [planes], height: height, width: width, filters: filters, outputs: outputChannels, epilogue: epilogue,
+                      into: [target])
+    }
+
+    /// A Winograd convolution with transformed `filters` giving `outputs` channels, of each item's
+    /// `planes` into its target, band by band of block rows, each band on one thread (its
+    /// transforms and single-threaded sgemms), so that its transformed input and products stay
+    /// in that core's cache between the three steps. The bands of every item are handed out
+    /// together, as threads come free.
+    func winogradBands(items planes: [[UnsafePointer<Float>]], height: Int, width: Int, filters: UnsafePointer<Float>, outputs: Int,
+                       epilogue: ChannelEpilogue, into targets: [UnsafeMutablePointer<Float>]) {
+        let inputs = planes[0].count
+        let outputHeight = geometry.outputHeight(height), outputWidth = geometry.outputWidth(width)
         let blocksX = Winograd.blocksAcross(outputWidth: outputWidth)
         let blocksDown = (outputHeight + Winograd.outputBlock - 1) / Winograd.outputBlock
-        let workers = max(1, min(BLASRuntime.threadCount, blocksDown))
-        let band = Winograd.bandBlockRows(inputs: inputChannels, outputs: outputChannels, blocksAcross: blocksX,
-                                          blocksDown: blocksDown, workers: workers)
-        let share = Winograd.workspaceSize(blocks: band * blocksX, inputs: inputChannels, outputs: outputChannels)
+        let workers = max(1, min(BLASRuntime.threadCount, blocksDown * planes.count))
+        let band = Winograd.bandBlockRows(inputs: inputs, outputs: outputs, blocksAcross: blocksX,
+                                          blocksDown: blocksDown, workers: min(workers, blocksDown))
+        let bands = (blocksDown + band - 1) / band
+        let share = Winograd.workspaceSize(blocks: band * blocksX, inputs: inputs, outputs: outputs)
         let buffer = columnBuffer(workers * share)
-        let geometry = geometry, outputs = outputChannels
+        let geometry = geometry
         BLASRuntime.withProductsOnCallingThread {
-            ParallelLoop.items((blocksDown + band - 1) / band, workers: workers) { worker, index in
-                Winograd.forward(planes: planes, height: height, width: width, geometry: geometry, u: filters,
+            ParallelLoop.items(planes.count * bands, workers: workers) { worker, job in
+                let item = job / bands, index = job % bands
+                Winograd.forward(planes: planes[item], height: height, width: width, geometry: geometry, u: filters,
                                  outputs: outputs, blockRows: index * band..<min(blocksDown, (index + 1) * band), epilogue: epilogue,
-                                 workspace: buffer + worker * share, into: target)
+                                 workspace: buffer + worker * share, into: targets[item])
             }
         }
     }
 
     public func backward(inputs: [Tensor], outputs: [Tensor], outputGradients: [Tensor], inputGradients: [Tensor?]) {
         let input = inputs[0], output = outputs[0]
+        if allowsWinograd && Winograd.appliesToBackward(geometry) {
+            backwardWinograd(input: input, output: output, outputGradient: outputGradients[0], inputGradient: inputGradients[0])
+            return
+        }
         for n in 0..<input.shape.batch {
             backwardItem(input.plane(n, 0), height: input.shape.height, width: input.shape.width, output: output.plane(n, 0),
                          outputGradient: outputGradients[0].plane(n, 0), weights: weight.value.data,
@@ -173,10 +198,7 @@ public final class Convolution: Layer, WorkspaceUser, AbsorbsNextLayer {
         }
         if let bias, bias.isTrainable {
             for c in 0..<outputChannels {
-                let plane = gradient + c * outputPlane
-                var sum: Float = 0
-                for i in 0..<outputPlane { sum += plane[i] }
-                bias.gradient.data[c] += sum
+                bias.gradient.data[c] += VectorSum.sum(gradient + c * outputPlane, count: outputPlane)
             }
         }
         if geometry.isPointwise {

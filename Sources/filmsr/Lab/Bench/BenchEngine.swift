@@ -15,6 +15,12 @@ struct BenchEngine: ParsableCommand {
     @Option(help: "Runs per measurement (the median is reported).")
     var runs = 5
 
+    @Flag(help: "Time the compact-x4 training step alone (the comparison with PyTorch, and a profiler's driver).")
+    var trainingOnly = false
+
+    @Option(parsing: .upToNextOption, help: "Thread counts to time.")
+    var threads: [Int] = [1, 2]
+
     @Flag(help: "Print one JSON object per measurement.")
     var json = false
 
@@ -36,7 +42,11 @@ struct BenchEngine: ParsableCommand {
             }
             FileHandle.standardOutput.synchronizeFile()
         }
-        for threads in [1, 2] {
+        for threads in threads {
+            if trainingOnly {
+                try report(EngineBenchmark.trainingStep(compact, batch: 4, patch: 64, threads: threads, runs: runs))
+                continue
+            }
             for result in EngineBenchmark.convolution(inputChannels: 64, outputChannels: 64, size: 128, threads: threads, runs: runs) { try report(result) }
             for result in EngineBenchmark.convolution(inputChannels: 192, outputChannels: 64, size: 64, threads: threads, runs: runs) { try report(result) }
             try report(EngineBenchmark.upscale(compact, width: 128, height: 128, tile: 200, overlap: 10, threads: threads, runs: runs))
