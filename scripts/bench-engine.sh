@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Engine benchmark, in one run on this machine: convolution against OpenBLAS sgemm at the same
-# shape, model inference against ncnn (same weights, same sizes, 1 and 2 threads) and the
-# compact-x4 training step against PyTorch CPU (same network and shapes). Medians; ratios are
-# ours / theirs (below 1 = faster). Not a test.
+# shape, model inference against ncnn (same weights) and PyTorch CPU (same networks), and the
+# compact-x4 training step and the LWay fine-tuning step against PyTorch CPU (same networks and
+# shapes), 1 and 2 threads. Medians; ratios are ours / theirs (below 1 = faster). Not a test.
 #   usage: scripts/bench-engine.sh [runs] [--full]     (--full adds x4plus on 720x480: minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +18,7 @@ trap 'rm -rf "$work"' EXIT
 .build/release/filmsr lab bench engine --runs "$runs" --json $full > "$work/ours.jsonl"
 python3 scripts/reference/ncnn_timing.py --runs "$runs" $full > "$work/ncnn.jsonl"
 python3 scripts/reference/pytorch_timing.py --runs "$runs" > "$work/pytorch.jsonl"
+python3 scripts/reference/pytorch_lway_step.py --runs "$runs" >> "$work/pytorch.jsonl"
 python3 - "$work/ours.jsonl" "$work/ncnn.jsonl" "$work/pytorch.jsonl" <<'PY'
 import json, sys
 ours = [json.loads(line) for line in open(sys.argv[1])]
@@ -33,10 +34,9 @@ for r in ours:
         g = gemm[(r["name"].split(" ", 1)[1], r["threads"])]
         print(f"{r['name']:<62} {r['threads']:>3} {r['seconds']:>9.4f} {g['seconds']:>9.4f} {r['seconds'] / g['seconds']:>6.2f}"
               f"   vs sgemm: {r['gflops']:.0f} / {g['gflops']:.0f} GFLOP/s = {100 * r['gflops'] / g['gflops']:.0f}% of sgemm" + (" (direct-convolution FLOPs)" if r["name"].startswith("winograd") else ""))
-    elif key in peer:
-        print(f"{r['name']:<62} {r['threads']:>3} {r['seconds']:>9.4f} {peer[key]:>9.4f} {r['seconds'] / peer[key]:>6.2f}   vs ncnn")
-    elif key in torch:
-        print(f"{r['name']:<62} {r['threads']:>3} {r['seconds']:>9.4f} {torch[key]:>9.4f} {r['seconds'] / torch[key]:>6.2f}   vs PyTorch CPU")
     else:
-        print(f"{r['name']:<62} {r['threads']:>3} {r['seconds']:>9.4f} {'':>9} {'':>6}")
+        pairs = [(times[key], label) for times, label in ((peer, "vs ncnn"), (torch, "vs PyTorch CPU")) if key in times]
+        for theirs, label in pairs or [(None, "")]:
+            ratio = f"{theirs:>9.4f} {r['seconds'] / theirs:>6.2f}   {label}" if theirs else ""
+            print(f"{r['name']:<62} {r['threads']:>3} {r['seconds']:>9.4f} {ratio}")
 PY

@@ -67,7 +67,7 @@ def main():
     args = parser.parse_args()
     rng = np.random.default_rng(2)
     for threads in (1, 2):
-        cases = [("compact-x4", 128, 128, args.runs), ("compact-x4", 720, 480, max(1, args.runs // 2)),
+        cases = [("compact-x4", 128, 128, args.runs), ("compact-x4", 720, 480, args.runs),
                  ("x4plus", 128, 128, max(1, args.runs // 2))]
         if args.full:
             cases.append(("x4plus", 720, 480, 1))

@@ -11,6 +11,13 @@ public enum EngineBenchmark {
         public var seconds: Double
         /// Useful work per second, where counted (GFLOP/s).
         public var gflops: Double?
+
+        public init(name: String, threads: Int, seconds: Double, gflops: Double? = nil) {
+            self.name = name
+            self.threads = threads
+            self.seconds = seconds
+            self.gflops = gflops
+        }
     }
 
     /// Median wall-clock seconds of `runs` calls after one warm-up call.
@@ -43,13 +50,16 @@ public enum EngineBenchmark {
         a.fillUniform(-1...1, using: &generator)
         b.fillUniform(-1...1, using: &generator)
         let gemmSeconds = median(runs: runs) {
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, a.data, Int32(k), b.data, Int32(n), 0, c.data, Int32(n))
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, a.data, Int32(k), b.data, Int32(n), 0, c.data, Int32(n))
         }
         let shape = "\(inputChannels)->\(outputChannels) 3x3 on \(size)x\(size) (M=\(m) K=\(k) N=\(n))"
         // Winograd's rate is counted in direct-convolution FLOPs: the work it replaces.
-        return [Result(name: "conv \(shape)", threads: threads, seconds: convSeconds, gflops: flops / convSeconds / 1e9),
-                Result(name: "winograd \(shape)", threads: threads, seconds: winogradSeconds, gflops: flops / winogradSeconds / 1e9),
-                Result(name: "sgemm \(shape)", threads: threads, seconds: gemmSeconds, gflops: flops / gemmSeconds / 1e9)]
+        return [
+            Result(name: "conv \(shape)", threads: threads, seconds: convSeconds, gflops: flops / convSeconds / 1e9),
+            Result(name: "winograd \(shape)", threads: threads, seconds: winogradSeconds, gflops: flops / winogradSeconds / 1e9),
+            Result(name: "sgemm \(shape)", threads: threads, seconds: gemmSeconds, gflops: flops / gemmSeconds / 1e9)
+        ]
     }
 
     /// Seconds to upscale one width x height RGB picture (tiled when larger than `tile`).
@@ -60,8 +70,9 @@ public enum EngineBenchmark {
         image.fillUniform(0...1, using: &generator)
         let upscaler = TiledUpscaler(model: model, tileSize: tile, overlap: overlap)
         let seconds = try median(runs: runs) { _ = try upscaler.upscale(image) }
-        return Result(name: "\(model.name) \(width)x\(height)" + (max(width, height) > tile ? " tiled \(tile)" : ""),
-                      threads: threads, seconds: seconds, gflops: nil)
+        return Result(
+            name: "\(model.name) \(width)x\(height)" + (max(width, height) > tile ? " tiled \(tile)" : ""),
+            threads: threads, seconds: seconds, gflops: nil)
     }
 
     /// One fine-tuning step: forward, L1 loss, backward and Adam, on a batch of patches.

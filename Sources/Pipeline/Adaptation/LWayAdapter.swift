@@ -49,8 +49,10 @@ public final class LWayAdapter {
     }
 
     /// `regulariser`: needed when `options.featureAlignmentWeight` > 0.
-    public init(model: SRModel, branch: ReconstructionBranch, lpips: LPIPS, options: AdaptationOptions,
-                regulariser: FeatureAlignmentRegulariser? = nil) throws {
+    public init(
+        model: SRModel, branch: ReconstructionBranch, lpips: LPIPS, options: AdaptationOptions,
+        regulariser: FeatureAlignmentRegulariser? = nil
+    ) throws {
         try options.validate(model: model, branch: branch, regulariser: regulariser)
         self.model = model
         self.regulariser = regulariser
@@ -68,12 +70,18 @@ public final class LWayAdapter {
     /// moving average) without held-out frames. `observe` is called after every iteration; it may
     /// render with `withRenderedWeights` or the model graph's `withWeights` (the training state is
     /// left as it was).
-    public func adapt(frames: [AdaptationFrame], progress: (Int, Double) -> Void = { _, _ in },
-                      observe: (Observation) throws -> Void = { _ in }) throws -> Result {
+    public func adapt(
+        frames: [AdaptationFrame], progress: (Int, Double) -> Void = { _, _ in },
+        observe: (Observation) throws -> Void = { _ in }
+    ) throws -> Result {
         let (training, heldOut) = HeldOutValidation.split(frames, share: options.heldOutShare)
         let sampler = try PatchSampler(frames: training, patchSize: options.lrPatchSize, target: options.target)
-        var validation = try heldOut.isEmpty ? nil : HeldOutValidation(frames: heldOut, patchSize: options.lrPatchSize,
-                                                                       target: options.target, seed: options.seed)
+        var validation =
+            try heldOut.isEmpty
+            ? nil
+            : HeldOutValidation(
+                frames: heldOut, patchSize: options.lrPatchSize,
+                target: options.target, seed: options.seed)
         var result = Result(steps: [])
         if let held = validation {
             let loss = try total(loss(held.input, target: held.target))
@@ -84,8 +92,9 @@ public final class LWayAdapter {
         for iteration in 0..<options.iterations {
             let batch = sampler.batch(options.batchSize, using: &generator)
             let (l1, perceptual, alignment) = try step(batch.input, target: batch.target)
-            var done = Step(iteration: iteration, l1: l1, lpips: perceptual, featureAlignment: alignment,
-                            total: total((l1, perceptual)) + Double(options.featureAlignmentWeight) * alignment)
+            var done = Step(
+                iteration: iteration, l1: l1, lpips: perceptual, featureAlignment: alignment,
+                total: total((l1, perceptual)) + Double(options.featureAlignmentWeight) * alignment)
             if let held = validation, (iteration + 1) % options.validationInterval == 0 || iteration + 1 == options.iterations {
                 let loss = try withRenderedWeights { try total(self.loss(held.input, target: held.target)) }
                 validation?.record(loss: loss, iteration: iteration + 1, weights: self.renderedWeights())
@@ -126,7 +135,8 @@ public final class LWayAdapter {
         return (Loss.l1(estimate, target, weight: weight).value, try lpips.loss(weighted(estimate, weight), weighted(target, weight)).value)
     }
 
-    private func step(_ lr: Tensor, target: Tensor) throws -> (l1: Double, lpips: Double, featureAlignment: Double) {
+    /// One iteration on a batch of LR patches and their targets (the lab's benchmark times it).
+    package func step(_ lr: Tensor, target: Tensor) throws -> (l1: Double, lpips: Double, featureAlignment: Double) {
         let weight = HighFrequencyWeightMap.compute(lr)
         let embedding = try branch.embed(lr)
         let sr = try model.graph.forward([lr], training: true)[0]

@@ -18,6 +18,9 @@ struct BenchEngine: ParsableCommand {
     @Flag(help: "Time the compact-x4 training step alone (the comparison with PyTorch, and a profiler's driver).")
     var trainingOnly = false
 
+    @Flag(help: "Time the LWay fine-tuning step alone (restore's default networks; the comparison with PyTorch).")
+    var lwayStepOnly = false
+
     @Option(parsing: .upToNextOption, help: "Thread counts to time.")
     var threads: [Int] = [1, 2]
 
@@ -47,15 +50,24 @@ struct BenchEngine: ParsableCommand {
                 try report(EngineBenchmark.trainingStep(compact, batch: 4, patch: 64, threads: threads, runs: runs))
                 continue
             }
-            for result in EngineBenchmark.convolution(inputChannels: 64, outputChannels: 64, size: 128, threads: threads, runs: runs) { try report(result) }
-            for result in EngineBenchmark.convolution(inputChannels: 192, outputChannels: 64, size: 64, threads: threads, runs: runs) { try report(result) }
+            if lwayStepOnly {
+                try report(LWayStepBenchmark.run(resources: RestoreJob.Resources(), threads: threads, runs: runs))
+                continue
+            }
+            for result in EngineBenchmark.convolution(inputChannels: 64, outputChannels: 64, size: 128, threads: threads, runs: runs) {
+                try report(result)
+            }
+            for result in EngineBenchmark.convolution(inputChannels: 192, outputChannels: 64, size: 64, threads: threads, runs: runs) {
+                try report(result)
+            }
             try report(EngineBenchmark.upscale(compact, width: 128, height: 128, tile: 200, overlap: 10, threads: threads, runs: runs))
-            try report(EngineBenchmark.upscale(compact, width: 720, height: 480, tile: 200, overlap: 10, threads: threads, runs: max(1, runs / 2)))
+            try report(EngineBenchmark.upscale(compact, width: 720, height: 480, tile: 200, overlap: 10, threads: threads, runs: runs))
             try report(EngineBenchmark.upscale(rrdb, width: 128, height: 128, tile: 200, overlap: 10, threads: threads, runs: max(1, runs / 2)))
             if full {
                 try report(EngineBenchmark.upscale(rrdb, width: 720, height: 480, tile: 200, overlap: 10, threads: threads, runs: 1))
             }
             try report(EngineBenchmark.trainingStep(compact, batch: 4, patch: 64, threads: threads, runs: runs))
+            try report(LWayStepBenchmark.run(resources: RestoreJob.Resources(), threads: threads, runs: runs))
         }
     }
 }
