@@ -18,8 +18,11 @@ extension GateStudy {
         let candidates = units.flatMap { unit in unit.candidates.map { (unit.pretrained, $0) } }
         let psnr = candidates.map { $0.1.quality.psnr - $0.0.psnr }, lpips = candidates.map { $0.1.quality.lpips - $0.0.lpips }
         return AcceptanceSignals.names.enumerated().map { index, name in
-            let values = candidates.map { $0.1.signals.values[index] }
-            return Correlation(signal: name, psnr: spearman(values, psnr), lpips: spearman(values, lpips), candidates: candidates.count)
+            // Studies recorded before a signal existed have no value for it.
+            let measured = candidates.indices.filter { candidates[$0].1.signals.values[index] != nil }
+            let values = measured.map { candidates[$0].1.signals.values[index]! }
+            return Correlation(signal: name, psnr: spearman(values, measured.map { psnr[$0] }), lpips: spearman(values, measured.map { lpips[$0] }),
+                               candidates: measured.count)
         }
     }
 

@@ -32,12 +32,43 @@ public struct AcceptanceEvidence {
         /// Mean square of the luma's high-pass (luma minus its 3x3 mean) where the pretrained
         /// network's output is flat (the quarter of its pixels with the weakest gradient).
         public var flatDetailEnergy: Double
+        /// The share of the pretrained output's high-pass detail that these weights take away
+        /// (negative: detail added); 0 for the pretrained weights. See `ChangeMeasures`.
+        public var detailRemoved: Double = 0
+        /// How alike the change from the pretrained output is in the two frames of a pair, once
+        /// aligned (correlation, -1...1): noise taken out differs from frame to frame, texture
+        /// taken out or painted in does not; 0 for the pretrained weights.
+        public var changeCoherence: Double = 0
+
+        public init(selfSupervisedLoss: Double, backProjectionError: Double, temporalEnergy: Double, flatDetailEnergy: Double,
+                    detailRemoved: Double = 0, changeCoherence: Double = 0) {
+            self.selfSupervisedLoss = selfSupervisedLoss
+            self.backProjectionError = backProjectionError
+            self.temporalEnergy = temporalEnergy
+            self.flatDetailEnergy = flatDetailEnergy
+            self.detailRemoved = detailRemoved
+            self.changeCoherence = changeCoherence
+        }
+
+        /// Measurements recorded before the change measures existed read them as 0.
+        public init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            selfSupervisedLoss = try container.decode(Double.self, forKey: .selfSupervisedLoss)
+            backProjectionError = try container.decode(Double.self, forKey: .backProjectionError)
+            temporalEnergy = try container.decode(Double.self, forKey: .temporalEnergy)
+            flatDetailEnergy = try container.decode(Double.self, forKey: .flatDetailEnergy)
+            detailRemoved = try container.decodeIfPresent(Double.self, forKey: .detailRemoved) ?? 0
+            changeCoherence = try container.decodeIfPresent(Double.self, forKey: .changeCoherence) ?? 0
+        }
     }
 
     public let pairs: [Pair]
     /// Per pair, the pixels of the first SR frame where the pretrained output is flat; set by
     /// the first measurement (the pretrained weights') and reused for every later one.
     private var flatMasks: [[Bool]] = []
+    /// Per pair, the pretrained output and where the second frame lies against the first, for
+    /// the change measures; set by the first measurement too.
+    private var references: [ChangeMeasures] = []
 
     public init(pairs: [Pair]) {
         self.pairs = pairs.map { pair in
@@ -53,6 +84,7 @@ public struct AcceptanceEvidence {
     public mutating func measure(_ model: SRModel, loss: (Tensor) throws -> Double) throws -> Measurement {
         var total = Measurement(selfSupervisedLoss: 0, backProjectionError: 0, temporalEnergy: 0, flatDetailEnergy: 0)
         let firstMeasurement = flatMasks.isEmpty
+        var removed = 0.0, coherence = 0.0
         for (index, pair) in pairs.enumerated() {
             let first = try model.upscale(pair.first), second = try model.upscale(pair.second)
             first.clamp()
@@ -61,12 +93,20 @@ public struct AcceptanceEvidence {
             total.backProjectionError += Self.backProjectionError(first, lr: pair.first)
             let lumaFirst = Self.luma(first), lumaSecond = Self.luma(second)
             total.temporalEnergy += zip(lumaFirst, lumaSecond).reduce(0) { $0 + Double(($1.1 - $1.0) * ($1.1 - $1.0)) } / Double(lumaFirst.count)
-            if firstMeasurement { flatMasks.append(Self.flatMask(lumaFirst, width: first.shape.width)) }
+            if firstMeasurement {
+                flatMasks.append(Self.flatMask(lumaFirst, width: first.shape.width))
+                references.append(ChangeMeasures(pretrainedFirst: lumaFirst, pretrainedSecond: lumaSecond, width: first.shape.width,
+                                                 lrFirst: pair.first, lrSecond: pair.second))
+            }
             total.flatDetailEnergy += Self.highPassEnergy(lumaFirst, width: first.shape.width, mask: flatMasks[index])
+            let change = references[index].measure(first: lumaFirst, second: lumaSecond)
+            removed += change.detailRemoved
+            coherence += change.coherence
         }
         let count = Double(max(1, pairs.count))
         return Measurement(selfSupervisedLoss: total.selfSupervisedLoss / count, backProjectionError: total.backProjectionError / count,
-                           temporalEnergy: total.temporalEnergy / count, flatDetailEnergy: total.flatDetailEnergy / count)
+                           temporalEnergy: total.temporalEnergy / count, flatDetailEnergy: total.flatDetailEnergy / count,
+                           detailRemoved: removed / count, changeCoherence: coherence / count)
     }
 
     static func centreCrop(_ frame: Tensor) -> Tensor {
@@ -104,15 +144,26 @@ public struct AcceptanceEvidence {
         return gradient.map { $0 <= threshold }
     }
 
-    static func highPassEnergy(_ luma: [Float], width: Int, mask: [Bool]) -> Double {
+    /// Luma minus its 3x3 mean, 0 on the border.
+    static func highPass(_ luma: [Float], width: Int) -> [Float] {
         let height = luma.count / width
+        var result = [Float](repeating: 0, count: luma.count)
+        for y in 1..<max(1, height - 1) {
+            for x in 1..<max(1, width - 1) {
+                var mean: Float = 0
+                for dy in -1...1 { for dx in -1...1 { mean += luma[(y + dy) * width + x + dx] } }
+                result[y * width + x] = luma[y * width + x] - mean / 9
+            }
+        }
+        return result
+    }
+
+    static func highPassEnergy(_ luma: [Float], width: Int, mask: [Bool]) -> Double {
+        let height = luma.count / width, detail = highPass(luma, width: width)
         var sum = 0.0, count = 0
         for y in 1..<max(1, height - 1) {
             for x in 1..<max(1, width - 1) where mask[y * width + x] {
-                var mean: Float = 0
-                for dy in -1...1 { for dx in -1...1 { mean += luma[(y + dy) * width + x + dx] } }
-                let detail = luma[y * width + x] - mean / 9
-                sum += Double(detail * detail)
+                sum += Double(detail[y * width + x] * detail[y * width + x])
                 count += 1
             }
         }

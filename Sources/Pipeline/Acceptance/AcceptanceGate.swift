@@ -77,12 +77,16 @@ public struct AcceptanceOptions: Codable, Equatable, Sendable {
 }
 
 /// A candidate's measurement against the pretrained weights', each as a relative change
-/// (candidate / pretrained - 1): positive is the direction of harm for all four.
+/// (candidate / pretrained - 1): positive is the direction of harm for all four. The change
+/// measures (detail removed, change coherence) are the candidate's own, against the pretrained
+/// output; nil in studies recorded before they existed.
 public struct AcceptanceSignals: Codable, Equatable, Sendable {
     public var lossChange: Double
     public var flatDetailChange: Double
     public var temporalChange: Double
     public var backProjectionChange: Double
+    public var detailRemoved: Double?
+    public var changeCoherence: Double?
 
     public init(_ candidate: AcceptanceEvidence.Measurement, against pretrained: AcceptanceEvidence.Measurement) {
         func change(_ value: Double, _ base: Double) -> Double { base > 0 ? value / base - 1 : 0 }
@@ -90,10 +94,12 @@ public struct AcceptanceSignals: Codable, Equatable, Sendable {
         flatDetailChange = change(candidate.flatDetailEnergy, pretrained.flatDetailEnergy)
         temporalChange = change(candidate.temporalEnergy, pretrained.temporalEnergy)
         backProjectionChange = change(candidate.backProjectionError, pretrained.backProjectionError)
+        detailRemoved = candidate.detailRemoved
+        changeCoherence = candidate.changeCoherence
     }
 
-    public static let names = ["lossChange", "flatDetailChange", "temporalChange", "backProjectionChange"]
-    public var values: [Double] { [lossChange, flatDetailChange, temporalChange, backProjectionChange] }
+    public static let names = ["lossChange", "flatDetailChange", "temporalChange", "backProjectionChange", "detailRemoved", "changeCoherence"]
+    public var values: [Double?] { [lossChange, flatDetailChange, temporalChange, backProjectionChange, detailRemoved, changeCoherence] }
 }
 
 /// What the gate decided for one unit, and why; kept in the unit's summary and shown in the report.

@@ -38,6 +38,43 @@ final class AcceptanceGateTests: XCTestCase {
         XCTAssertGreaterThan(AcceptanceEvidence.backProjectionError(grained, lr: frame), faithful)
     }
 
+    /// On two consecutive real frames of a moving shot: taking out grain that differs in each
+    /// frame is a change unlike itself from frame to frame, taking out the picture's texture or
+    /// painting a pattern on the frame's grid is a change that repeats; both take detail away,
+    /// painting adds it.
+    func testChangeMeasuresTellNoiseRemovedFromTextureRemovedOnRealFrames() throws {
+        let frames = try PipelineFixtures.reelFrames([60, 61])
+        let sharp = frames.map { Resize.apply(.bicubic, to: $0, height: $0.shape.height * 4, width: $0.shape.width * 4) }
+        let width = sharp[0].shape.width
+        var generator = SeededGenerator(seed: 5)
+        func grain(_ luma: [Float]) -> [Float] { luma.map { $0 + Float.random(in: -0.04...0.04, using: &generator) } }
+        let clean = sharp.map(AcceptanceEvidence.luma)
+        let pretrained = clean.map(grain)
+        let measures = ChangeMeasures(pretrainedFirst: pretrained[0], pretrainedSecond: pretrained[1], width: width,
+                                      lrFirst: frames[0], lrSecond: frames[1])
+
+        let noiseRemoved = measures.measure(first: clean[0], second: clean[1])
+        XCTAssertGreaterThan(noiseRemoved.detailRemoved, 0.5, "the grain is most of the pretrained output's high-pass")
+        XCTAssertLessThan(abs(noiseRemoved.coherence), 0.1)
+
+        // The picture's own high-pass taken out, its grain left.
+        func textureTakenOut(_ index: Int) -> [Float] {
+            zip(pretrained[index], AcceptanceEvidence.highPass(clean[index], width: width)).map { $0 - $1 }
+        }
+        let textureRemoved = measures.measure(first: textureTakenOut(0), second: textureTakenOut(1))
+        XCTAssertGreaterThan(textureRemoved.detailRemoved, 0.01)
+        XCTAssertGreaterThan(textureRemoved.coherence, 0.3)
+        let grainOnly = measures.measure(first: zip(clean[0], pretrained[0]).map { 2 * $1 - $0 }, second: zip(clean[1], pretrained[1]).map { 2 * $1 - $0 })
+        XCTAssertLessThan(grainOnly.coherence, textureRemoved.coherence - 0.2, "texture taken out repeats; more grain does not")
+
+        // A pattern on an 8x8 block grid of the LR frame, the same in both frames (a codec's).
+        let pattern = (0..<pretrained[0].count).map { i in (i % width) % 32 == 0 || (i / width) % 32 == 0 ? Float(0.05) : 0 }
+        let painted = measures.measure(first: zip(pretrained[0], pattern).map(+), second: zip(pretrained[1], pattern).map(+))
+        XCTAssertLessThan(abs(painted.detailRemoved), 0.05, "a pattern unlike the picture neither takes its detail nor adds to it")
+        XCTAssertGreaterThan(painted.coherence, 0.9)
+        XCTAssertEqual(measures.measure(first: pretrained[0], second: pretrained[1]).detailRemoved, 0)
+    }
+
     func testRulePicksThePreferredAmongAcceptedAndOtherwiseThePretrainedWeights() {
         var options = AcceptanceOptions()
         options.maximumLossChange = -0.01
@@ -47,7 +84,7 @@ final class AcceptanceGateTests: XCTestCase {
         func signals(_ loss: Double, flat: Double = 0, temporal: Double = 0, back: Double = 0) -> AcceptanceSignals {
             var value = AcceptanceSignals(.init(selfSupervisedLoss: 1, backProjectionError: 1, temporalEnergy: 1, flatDetailEnergy: 1),
                                           against: .init(selfSupervisedLoss: 1, backProjectionError: 1, temporalEnergy: 1, flatDetailEnergy: 1))
-            XCTAssertEqual(value.values, [0, 0, 0, 0])
+            XCTAssertEqual(value.values, [0, 0, 0, 0, 0, 0])
             value.lossChange = loss
             value.flatDetailChange = flat
             value.temporalChange = temporal

@@ -101,12 +101,12 @@ struct GateAnalysis: Encodable {
 
     func print() {
         Swift.print("Spearman rank correlation of each signal with the true change (over every candidate checkpoint)")
-        Swift.print("signal                  tuning: dPSNR  dLPIPS   held out: dPSNR  dLPIPS")
+        Swift.print("signal                  tuning: dPSNR  dLPIPS   held out: dPSNR  dLPIPS   candidates (tuning, held out)")
         for (tuning, heldOut) in zip(correlationsTuning, correlationsHeldOut) {
             Swift.print(tuning.signal.padding(toLength: 22, withPad: " ", startingAt: 0)
-                        + String(format: "  %+.2f   %+.2f           %+.2f   %+.2f", tuning.psnr, tuning.lpips, heldOut.psnr, heldOut.lpips))
+                        + String(format: "  %+.2f   %+.2f           %+.2f   %+.2f      %d, %d", tuning.psnr, tuning.lpips, heldOut.psnr, heldOut.lpips,
+                                 tuning.candidates, heldOut.candidates))
         }
-        Swift.print(String(format: "(%d tuning and %d held-out candidates)", correlationsTuning.first?.candidates ?? 0, correlationsHeldOut.first?.candidates ?? 0))
         Swift.print("")
         Swift.print(Self.describe("gate given", gate))
         table(clips)
