@@ -1,10 +1,11 @@
 import Engine
 import Foundation
 import Media
+import TestSupport
 import XCTest
+
 @testable import Lab
 @testable import Pipeline
-import TestSupport
 
 /// The gate study (issue 14): on real adaptation the default gate keeps within the harm bound
 /// where the stop rule does not, the committed defaults are the grid search's choice on the
@@ -19,8 +20,9 @@ final class GateStudyTests: XCTestCase {
         let folder = NSTemporaryDirectory() + "filmsr-gate-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let clip = GateStudy.Clip(name: "reel", input: Repository.sample("reel_old.mp4"), reference: Repository.sample("reel_clean.mp4"))
-        let study = try GateStudy.run(clips: [clip], options: RestoreOptions(), resources: RestoreJob.Resources(), folder: folder,
-                                      selected: { _, unit in unit == 1 })
+        let study = try GateStudy.run(
+            clips: [clip], options: RestoreOptions(), resources: RestoreJob.Resources(), folder: folder,
+            selected: { _, unit in unit == 1 })
         let unit = try XCTUnwrap(study.units.first)
         XCTAssertEqual(study.units.count, 1)
 
@@ -43,9 +45,10 @@ final class GateStudyTests: XCTestCase {
     /// clips, and it keeps every tuning scene within issue 14's harm bound.
     func testDefaultsAreTheSearchsChoiceOnTheTuningClips() throws {
         let studies = URL(fileURLWithPath: Repository.path("docs/studies"))
-        let study = try GateStudy.Report(joining: ["gate-samples.json", "gate-devset.json"].map {
-            try JSONDecoder().decode(GateStudy.Report.self, from: Data(contentsOf: studies.appendingPathComponent($0)))
-        })
+        let study = try GateStudy.Report(
+            joining: ["gate-samples.json", "gate-devset.json"].map {
+                try JSONDecoder().decode(GateStudy.Report.self, from: Data(contentsOf: studies.appendingPathComponent($0)))
+            })
         let tuning: Set = ["reel", "tape", "blur", "grain"]
         let units = study.units.filter { tuning.contains($0.clip) }
         XCTAssertEqual(units.count, 15)
@@ -66,9 +69,10 @@ final class GateStudyTests: XCTestCase {
     /// gains: it falls back to accepting nothing.
     func testNoSearchedGateIsSafeOnTheCodecClip() throws {
         let studies = URL(fileURLWithPath: Repository.path("docs/studies"))
-        let study = try GateStudy.Report(joining: ["gate-samples.json", "gate-devset.json", "gate-codec.json"].map {
-            try JSONDecoder().decode(GateStudy.Report.self, from: Data(contentsOf: studies.appendingPathComponent($0)))
-        })
+        let study = try GateStudy.Report(
+            joining: ["gate-samples.json", "gate-devset.json", "gate-codec.json"].map {
+                try JSONDecoder().decode(GateStudy.Report.self, from: Data(contentsOf: studies.appendingPathComponent($0)))
+            })
         let tuning: Set = ["reel", "tape", "blur", "grain", "codec"]
         let units = study.units.filter { tuning.contains($0.clip) }
         XCTAssertEqual(units.count, 18)
@@ -94,9 +98,31 @@ final class GateStudyTests: XCTestCase {
             XCTAssertGreaterThanOrEqual(rendered.psnr - unit.pretrained.psnr, loose.psnr, "\(unit.clip) \(unit.unit)")
             XCTAssertLessThanOrEqual(rendered.lpips - unit.pretrained.lpips, loose.lpips, "\(unit.clip) \(unit.unit)")
         }
-        XCTAssertTrue(units.contains { unit in
-            GateStudy.quality(unit, candidate: GateStudy.gated(unit, trade)).lpips - unit.pretrained.lpips > GateStudy.harmBound.lpips
-        }, "only the looser bound admits it")
+        XCTAssertTrue(
+            units.contains { unit in
+                GateStudy.quality(unit, candidate: GateStudy.gated(unit, trade)).lpips - unit.pretrained.lpips > GateStudy.harmBound.lpips
+            }, "only the looser bound admits it")
+    }
+
+    /// The change measures exist only in studies recorded since they were added: joined with an
+    /// older study, each signal is ranked over the candidates that have it. On the committed
+    /// tuning study a change that repeats from frame to frame goes with LPIPS harm.
+    func testChangeMeasuresAreRankedWhereRecorded() throws {
+        let studies = URL(fileURLWithPath: Repository.path("docs/studies"))
+        let older = try JSONDecoder().decode(GateStudy.Report.self, from: Data(contentsOf: studies.appendingPathComponent("gate-codec.json")))
+        let newer = try JSONDecoder().decode(GateStudy.Report.self, from: Data(contentsOf: studies.appendingPathComponent("gate-change-tuning.json")))
+        XCTAssertTrue(older.units.allSatisfy { $0.candidates.allSatisfy { $0.signals.changeCoherence == nil } })
+        XCTAssertTrue(newer.units.allSatisfy { $0.candidates.allSatisfy { $0.signals.changeCoherence != nil } })
+        let joined = older.units + newer.units.filter { $0.clip != "codec" }
+        let correlations = Dictionary(uniqueKeysWithValues: GateStudy.correlations(joined).map { ($0.signal, $0) })
+        let all = joined.reduce(0) { $0 + $1.candidates.count },
+            recorded = joined.filter { $0.clip != "codec" }.reduce(0) { $0 + $1.candidates.count }
+        XCTAssertEqual(correlations["lossChange"]?.candidates, all)
+        XCTAssertEqual(correlations["changeCoherence"]?.candidates, recorded)
+        XCTAssertEqual(correlations["detailRemoved"]?.candidates, recorded)
+        let tuning = Dictionary(uniqueKeysWithValues: GateStudy.correlations(newer.units).map { ($0.signal, $0) })
+        XCTAssertGreaterThan(tuning["changeCoherence"]!.lpips, 0.5)
+        XCTAssertLessThan(tuning["detailRemoved"]!.lpips, -0.5)
     }
 
     func testSpearmanRanksWithTies() {
@@ -111,6 +137,7 @@ final class GateStudyTests: XCTestCase {
     func testTemporalErrorMeasuresAddedFlicker() {
         let previous = (restored: [Float](repeating: 100, count: 4), clean: [Float](repeating: 90, count: 4))
         XCTAssertEqual(VideoComparison.temporalError((restored: [105, 105, 105, 105], clean: [95, 95, 95, 95]), previous: previous), 0)
-        XCTAssertEqual(VideoComparison.temporalError((restored: [106, 106, 106, 106], clean: [90, 90, 90, 90]), previous: previous), 6, accuracy: 1e-9)
+        XCTAssertEqual(
+            VideoComparison.temporalError((restored: [106, 106, 106, 106], clean: [90, 90, 90, 90]), previous: previous), 6, accuracy: 1e-9)
     }
 }

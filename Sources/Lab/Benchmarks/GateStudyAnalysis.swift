@@ -21,8 +21,9 @@ extension GateStudy {
             // Studies recorded before a signal existed have no value for it.
             let measured = candidates.indices.filter { candidates[$0].1.signals.values[index] != nil }
             let values = measured.map { candidates[$0].1.signals.values[index]! }
-            return Correlation(signal: name, psnr: spearman(values, measured.map { psnr[$0] }), lpips: spearman(values, measured.map { lpips[$0] }),
-                               candidates: measured.count)
+            return Correlation(
+                signal: name, psnr: spearman(values, measured.map { psnr[$0] }), lpips: spearman(values, measured.map { lpips[$0] }),
+                candidates: measured.count)
         }
     }
 
@@ -69,15 +70,18 @@ extension GateStudy {
             func column(_ choice: (Unit) -> Int?) -> ClipSummary.Column {
                 let chosen = members.map { (quality($0, candidate: choice($0)), $0.pretrained) }
                 let count = Double(members.count)
-                let mean = Quality(psnr: chosen.reduce(0) { $0 + $1.0.psnr } / count, ssim: chosen.reduce(0) { $0 + $1.0.ssim } / count,
-                                   lpips: chosen.reduce(0) { $0 + $1.0.lpips } / count,
-                                   temporalError: chosen.reduce(0) { $0 + $1.0.temporalError } / count)
-                return .init(quality: mean, worstPSNRChange: chosen.map { $0.0.psnr - $0.1.psnr }.min() ?? 0,
-                             worstLPIPSChange: chosen.map { $0.0.lpips - $0.1.lpips }.max() ?? 0,
-                             adaptedUnits: members.filter { choice($0) != nil }.count)
+                let mean = Quality(
+                    psnr: chosen.reduce(0) { $0 + $1.0.psnr } / count, ssim: chosen.reduce(0) { $0 + $1.0.ssim } / count,
+                    lpips: chosen.reduce(0) { $0 + $1.0.lpips } / count,
+                    temporalError: chosen.reduce(0) { $0 + $1.0.temporalError } / count)
+                return .init(
+                    quality: mean, worstPSNRChange: chosen.map { $0.0.psnr - $0.1.psnr }.min() ?? 0,
+                    worstLPIPSChange: chosen.map { $0.0.lpips - $0.1.lpips }.max() ?? 0,
+                    adaptedUnits: members.filter { choice($0) != nil }.count)
             }
-            return ClipSummary(clip: clip, heldOut: heldOut.contains(clip), units: members.count, unadapted: column { _ in nil },
-                               stopRule: column(stopRuleChoice), gated: column { gated($0, gate) })
+            return ClipSummary(
+                clip: clip, heldOut: heldOut.contains(clip), units: members.count, unadapted: column { _ in nil },
+                stopRule: column(stopRuleChoice), gated: column { gated($0, gate) })
         }
     }
 
@@ -121,8 +125,10 @@ extension GateStudy {
     /// no unit loses more than `bound` (issue 14's `harmBound`, or a looser one to see the
     /// trade-off); ties go to the lower LPIPS, then to the stricter setting (the grid's first).
     /// One that accepts nothing when none is safe and gains.
-    public static func chooseThresholds(_ units: [Unit], base: AcceptanceOptions,
-                                        bound: (psnr: Double, lpips: Double) = harmBound) -> AcceptanceOptions {
+    public static func chooseThresholds(
+        _ units: [Unit], base: AcceptanceOptions,
+        bound: (psnr: Double, lpips: Double) = harmBound
+    ) -> AcceptanceOptions {
         var best = base
         best.maximumLossChange = -1  // rejects everything: the safe start
         var bestScore = (psnr: 0.0, lpips: 0.0)

@@ -40,8 +40,10 @@ public struct AcceptanceEvidence {
         /// taken out or painted in does not; 0 for the pretrained weights.
         public var changeCoherence: Double = 0
 
-        public init(selfSupervisedLoss: Double, backProjectionError: Double, temporalEnergy: Double, flatDetailEnergy: Double,
-                    detailRemoved: Double = 0, changeCoherence: Double = 0) {
+        public init(
+            selfSupervisedLoss: Double, backProjectionError: Double, temporalEnergy: Double, flatDetailEnergy: Double,
+            detailRemoved: Double = 0, changeCoherence: Double = 0
+        ) {
             self.selfSupervisedLoss = selfSupervisedLoss
             self.backProjectionError = backProjectionError
             self.temporalEnergy = temporalEnergy
@@ -95,8 +97,10 @@ public struct AcceptanceEvidence {
             total.temporalEnergy += zip(lumaFirst, lumaSecond).reduce(0) { $0 + Double(($1.1 - $1.0) * ($1.1 - $1.0)) } / Double(lumaFirst.count)
             if firstMeasurement {
                 flatMasks.append(Self.flatMask(lumaFirst, width: first.shape.width))
-                references.append(ChangeMeasures(pretrainedFirst: lumaFirst, pretrainedSecond: lumaSecond, width: first.shape.width,
-                                                 lrFirst: pair.first, lrSecond: pair.second))
+                references.append(
+                    ChangeMeasures(
+                        pretrainedFirst: lumaFirst, pretrainedSecond: lumaSecond, width: first.shape.width,
+                        lrFirst: pair.first, lrSecond: pair.second))
             }
             total.flatDetailEnergy += Self.highPassEnergy(lumaFirst, width: first.shape.width, mask: flatMasks[index])
             let change = references[index].measure(first: lumaFirst, second: lumaSecond)
@@ -104,9 +108,10 @@ public struct AcceptanceEvidence {
             coherence += change.coherence
         }
         let count = Double(max(1, pairs.count))
-        return Measurement(selfSupervisedLoss: total.selfSupervisedLoss / count, backProjectionError: total.backProjectionError / count,
-                           temporalEnergy: total.temporalEnergy / count, flatDetailEnergy: total.flatDetailEnergy / count,
-                           detailRemoved: removed / count, changeCoherence: coherence / count)
+        return Measurement(
+            selfSupervisedLoss: total.selfSupervisedLoss / count, backProjectionError: total.backProjectionError / count,
+            temporalEnergy: total.temporalEnergy / count, flatDetailEnergy: total.flatDetailEnergy / count,
+            detailRemoved: removed / count, changeCoherence: coherence / count)
     }
 
     static func centreCrop(_ frame: Tensor) -> Tensor {

@@ -163,11 +163,14 @@ public struct AcceptanceGate {
     /// Measures the pretrained weights and each candidate on `evidence` with `model` (whose
     /// weights it changes: the caller loads the chosen ones afterwards), and decides.
     /// `loss(lr)`: the self-supervised loss of the weights in the model (AcceptanceEvidence.measure).
-    public func decide(model: SRModel, pretrained: WeightSet, candidates: [AcceptanceCandidate],
-                       evidence: inout AcceptanceEvidence, loss: (Tensor) throws -> Double) throws -> AcceptanceDecision {
+    public func decide(
+        model: SRModel, pretrained: WeightSet, candidates: [AcceptanceCandidate],
+        evidence: inout AcceptanceEvidence, loss: (Tensor) throws -> Double
+    ) throws -> AcceptanceDecision {
         guard !evidence.isEmpty else {
-            return AcceptanceDecision(pretrained: nil, candidates: [], keptIteration: 0, keptShare: 0,
-                                      reason: "pretrained: no frame left to test the adaptation on")
+            return AcceptanceDecision(
+                pretrained: nil, candidates: [], keptIteration: 0, keptShare: 0,
+                reason: "pretrained: no frame left to test the adaptation on")
         }
         model.graph.load(pretrained)
         let base = try evidence.measure(model, loss: loss)
@@ -176,28 +179,36 @@ public struct AcceptanceGate {
             model.graph.load(candidate.weights)
             let measurement = try evidence.measure(model, loss: loss)
             let signals = AcceptanceSignals(measurement, against: base)
-            measured.append(.init(iteration: candidate.iteration, share: candidate.share, measurement: measurement, signals: signals,
-                                  rejection: rejection(signals)))
+            measured.append(
+                .init(
+                    iteration: candidate.iteration, share: candidate.share, measurement: measurement, signals: signals,
+                    rejection: rejection(signals)))
         }
         let (chosen, reason) = choose(among: measured)
         let kept = chosen.map { measured[$0] }
-        return AcceptanceDecision(pretrained: base, candidates: measured, keptIteration: kept?.iteration ?? 0,
-                                  keptShare: kept?.share ?? 0, reason: reason)
+        return AcceptanceDecision(
+            pretrained: base, candidates: measured, keptIteration: kept?.iteration ?? 0,
+            keptShare: kept?.share ?? 0, reason: reason)
     }
 
     /// The candidate to render, by its signals: among those no rule rejects, the one the
     /// preference ranks first; nil (the pretrained weights) when every one is rejected. Returns
     /// the reason too.
     public func choose(_ candidates: [AcceptanceSignals], labels: [String]) -> (index: Int?, reason: String) {
-        let rank: (AcceptanceSignals) -> Double = switch options.preference {
-        case .lowestLoss: \.lossChange
-        case .steadiest: \.temporalChange
-        }
+        let rank: (AcceptanceSignals) -> Double =
+            switch options.preference {
+            case .lowestLoss: \.lossChange
+            case .steadiest: \.temporalChange
+            }
         let ranked = candidates.indices.sorted { rank(candidates[$0]) < rank(candidates[$1]) }
         if let accepted = ranked.first(where: { rejection(candidates[$0]) == nil }) {
             let signals = candidates[accepted]
-            return (accepted, String(format: "%@: loss on unseen frames %+.1f%%, flat-area detail %+.1f%%, frame-to-frame change %+.1f%%",
-                                     labels[accepted], 100 * signals.lossChange, 100 * signals.flatDetailChange, 100 * signals.temporalChange))
+            return (
+                accepted,
+                String(
+                    format: "%@: loss on unseen frames %+.1f%%, flat-area detail %+.1f%%, frame-to-frame change %+.1f%%",
+                    labels[accepted], 100 * signals.lossChange, 100 * signals.flatDetailChange, 100 * signals.temporalChange)
+            )
         }
         guard let closest = ranked.first else { return (nil, "pretrained: no candidate") }
         return (nil, "pretrained: best candidate (\(labels[closest])) rejected, \(rejection(candidates[closest]) ?? "")")
@@ -207,7 +218,8 @@ public struct AcceptanceGate {
     /// other shares, which a study measures too, are never chosen): an index into `candidates`.
     public func choose(among candidates: [some MeasuredCandidate]) -> (index: Int?, reason: String) {
         let allowed = candidates.indices.filter { options.shares.contains(candidates[$0].share) }
-        let chosen = choose(allowed.map { candidates[$0].signals }, labels: allowed.map { Self.label(candidates[$0].iteration, candidates[$0].share) })
+        let chosen = choose(
+            allowed.map { candidates[$0].signals }, labels: allowed.map { Self.label(candidates[$0].iteration, candidates[$0].share) })
         return (chosen.index.map { allowed[$0] }, chosen.reason)
     }
 

@@ -1,8 +1,9 @@
 import Engine
-@testable import Pipeline
 import PipelineTestSupport
 import TestSupport
 import XCTest
+
+@testable import Pipeline
 
 /// The acceptance gate (issue 14): its no-reference signals react to what harmful adaptation
 /// does to a real frame, its rule picks and refuses candidates as documented, its evidence frames
@@ -50,8 +51,9 @@ final class AcceptanceGateTests: XCTestCase {
         func grain(_ luma: [Float]) -> [Float] { luma.map { $0 + Float.random(in: -0.04...0.04, using: &generator) } }
         let clean = sharp.map(AcceptanceEvidence.luma)
         let pretrained = clean.map(grain)
-        let measures = ChangeMeasures(pretrainedFirst: pretrained[0], pretrainedSecond: pretrained[1], width: width,
-                                      lrFirst: frames[0], lrSecond: frames[1])
+        let measures = ChangeMeasures(
+            pretrainedFirst: pretrained[0], pretrainedSecond: pretrained[1], width: width,
+            lrFirst: frames[0], lrSecond: frames[1])
 
         let noiseRemoved = measures.measure(first: clean[0], second: clean[1])
         XCTAssertGreaterThan(noiseRemoved.detailRemoved, 0.5, "the grain is most of the pretrained output's high-pass")
@@ -64,7 +66,8 @@ final class AcceptanceGateTests: XCTestCase {
         let textureRemoved = measures.measure(first: textureTakenOut(0), second: textureTakenOut(1))
         XCTAssertGreaterThan(textureRemoved.detailRemoved, 0.01)
         XCTAssertGreaterThan(textureRemoved.coherence, 0.3)
-        let grainOnly = measures.measure(first: zip(clean[0], pretrained[0]).map { 2 * $1 - $0 }, second: zip(clean[1], pretrained[1]).map { 2 * $1 - $0 })
+        let grainOnly = measures.measure(
+            first: zip(clean[0], pretrained[0]).map { 2 * $1 - $0 }, second: zip(clean[1], pretrained[1]).map { 2 * $1 - $0 })
         XCTAssertLessThan(grainOnly.coherence, textureRemoved.coherence - 0.2, "texture taken out repeats; more grain does not")
 
         // A pattern on an 8x8 block grid of the LR frame, the same in both frames (a codec's).
@@ -82,8 +85,9 @@ final class AcceptanceGateTests: XCTestCase {
         options.maximumBackProjectionChange = 0.05
         let gate = AcceptanceGate(options)
         func signals(_ loss: Double, flat: Double = 0, temporal: Double = 0, back: Double = 0) -> AcceptanceSignals {
-            var value = AcceptanceSignals(.init(selfSupervisedLoss: 1, backProjectionError: 1, temporalEnergy: 1, flatDetailEnergy: 1),
-                                          against: .init(selfSupervisedLoss: 1, backProjectionError: 1, temporalEnergy: 1, flatDetailEnergy: 1))
+            var value = AcceptanceSignals(
+                .init(selfSupervisedLoss: 1, backProjectionError: 1, temporalEnergy: 1, flatDetailEnergy: 1),
+                against: .init(selfSupervisedLoss: 1, backProjectionError: 1, temporalEnergy: 1, flatDetailEnergy: 1))
             XCTAssertEqual(value.values, [0, 0, 0, 0, 0, 0])
             value.lossChange = loss
             value.flatDetailChange = flat
