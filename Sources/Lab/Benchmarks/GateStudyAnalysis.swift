@@ -35,7 +35,7 @@ extension GateStudy {
     /// The candidate a gate with `options` renders for `unit`, among the shares it allows (nil:
     /// pretrained).
     public static func gated(_ unit: Unit, _ options: AcceptanceOptions) -> Int? {
-        AcceptanceGate(options).choose(among: unit.candidates).index
+        AcceptanceGate(options).pick(among: unit.candidates).index
     }
 
     /// What the stop rule alone rendered (restore before the gate).
@@ -97,6 +97,7 @@ extension GateStudy {
         let losses = [-0.04, -0.02, -0.01, -0.005, 0, 0.25, 1, none]
         let flats = [0, 0.05, 0.1, 0.2, 0.4, 1, none], temporals = [0, 0.02, 0.05, 0.1, 0.2, none]
         let backProjections = [0, 0.02, 0.05, 0.1, none]
+        let coherences = [0.2, 0.3, 0.4, 0.5, none]
         var settings: [AcceptanceOptions] = []
         for shares in shareSets {
             for preference in AcceptanceOptions.Preference.allCases {
@@ -104,14 +105,17 @@ extension GateStudy {
                     for flat in flats {
                         for temporal in temporals {
                             for backProjection in backProjections {
-                                var setting = base
-                                setting.shares = shares
-                                setting.preference = preference
-                                setting.maximumLossChange = loss
-                                setting.maximumFlatDetailChange = flat
-                                setting.maximumTemporalChange = temporal
-                                setting.maximumBackProjectionChange = backProjection
-                                settings.append(setting)
+                                for coherence in coherences {
+                                    var setting = base
+                                    setting.shares = shares
+                                    setting.preference = preference
+                                    setting.maximumLossChange = loss
+                                    setting.maximumFlatDetailChange = flat
+                                    setting.maximumTemporalChange = temporal
+                                    setting.maximumBackProjectionChange = backProjection
+                                    setting.maximumChangeCoherence = coherence
+                                    settings.append(setting)
+                                }
                             }
                         }
                     }

@@ -36,22 +36,35 @@ struct RestoreArguments: ParsableArguments {
     @Option(name: .customLong("lpips-weight"), help: "Weight of LPIPS next to the weighted L1.")
     var lpipsWeight = AdaptationOptions().lpipsWeight
 
-    @Option(help: "Weights to tune: all, last:SHARE (the last layers holding that share, e.g. last:0.65), or layer name prefixes separated by commas.")
+    @Option(
+        help: "Weights to tune: all, last:SHARE (the last layers holding that share, e.g. last:0.65), or layer name prefixes separated by commas.")
     var tune = "all"
 
-    @Option(help: "What the reconstruction of a patch is compared with: same (the patch, as LWay) or neighbour (the aligned patch of the next frame, whose grain and dust differ).")
+    @Option(
+        help:
+            "What the reconstruction of a patch is compared with: same (the patch, as LWay) or neighbour (the aligned patch of the next frame, whose grain and dust differ)."
+    )
     var target = AdaptationOptions().target.rawValue
 
-    @Flag(help: "HR-aware controller: the branch degrades SR outputs still close to the enlarged LR more (needs a branch trained with lab train recon --controller).")
+    @Flag(
+        help:
+            "HR-aware controller: the branch degrades SR outputs still close to the enlarged LR more (needs a branch trained with lab train recon --controller)."
+    )
     var controller = false
 
-    @Option(name: .customLong("far-weight"), help: "Weight of the feature-alignment regulariser on the SR outputs (0: off; bench ablation's far variant uses \(AdaptationVariant.featureAlignmentWeight)).")
+    @Option(
+        name: .customLong("far-weight"),
+        help:
+            "Weight of the feature-alignment regulariser on the SR outputs (0: off; bench ablation's far variant uses \(AdaptationVariant.featureAlignmentWeight))."
+    )
     var farWeight = AdaptationOptions().featureAlignmentWeight
 
     @Option(help: "Render with an exponential moving average of the weights, with this decay (e.g. 0.99).")
     var ema: Float?
 
-    @Option(name: .customLong("held-out"), help: "Share of each unit's frames held out for the stop rule (0: no stop rule, the last weights are rendered).")
+    @Option(
+        name: .customLong("held-out"),
+        help: "Share of each unit's frames held out for the stop rule (0: no stop rule, the last weights are rendered).")
     var heldOut = AdaptationOptions().heldOutShare
 
     @Option(name: .customLong("validation-interval"), help: "Iterations between two measurements of the held-out loss.")
@@ -60,25 +73,49 @@ struct RestoreArguments: ParsableArguments {
     @Option(help: "Stop after this many held-out measurements without improvement (0: run every iteration); the best weights measured are rendered.")
     var patience = AdaptationOptions().patience
 
-    @Option(help: "Whether adapted weights must pass the acceptance gate to be rendered: gate (default; a unit whose evidence is weak renders the pretrained weights) or off (render the stop rule's choice).")
+    @Option(
+        help:
+            "Whether adapted weights must pass the acceptance gate to be rendered: gate (default; a unit whose evidence is weak renders the pretrained weights) or off (render the stop rule's choice)."
+    )
     var acceptance = "gate"
 
-    @Option(name: .customLong("gate-loss-change"), help: "Gate: largest relative change of the self-supervised loss on unseen frames (negative: it must fall by that share).")
+    @Option(
+        name: .customLong("gate-loss-change"),
+        help: "Gate: largest relative change of the self-supervised loss on unseen frames (negative: it must fall by that share).")
     var gateLossChange = AcceptanceOptions().maximumLossChange
 
-    @Option(name: .customLong("gate-flat-detail"), help: "Gate: largest relative increase of high-frequency energy in the pretrained output's flat areas.")
+    @Option(
+        name: .customLong("gate-flat-detail"), help: "Gate: largest relative increase of high-frequency energy in the pretrained output's flat areas."
+    )
     var gateFlatDetail = AcceptanceOptions().maximumFlatDetailChange
 
     @Option(name: .customLong("gate-temporal"), help: "Gate: largest relative increase of frame-to-frame change of the SR output.")
     var gateTemporal = AcceptanceOptions().maximumTemporalChange
 
-    @Option(name: .customLong("gate-back-projection"), help: "Gate: largest relative increase of the back-projection error (SR shrunk back against LR).")
+    @Option(
+        name: .customLong("gate-back-projection"), help: "Gate: largest relative increase of the back-projection error (SR shrunk back against LR).")
     var gateBackProjection = AcceptanceOptions().maximumBackProjectionChange
 
-    @Option(name: .customLong("gate-shares"), help: "Gate: shares of each checkpoint's change from the pretrained weights to try, separated by commas (1: the checkpoint itself).")
+    @Option(
+        name: .customLong("gate-coherence"),
+        help:
+            "Gate: largest change coherence (how alike a candidate's change is in two consecutive frames) past the first checkpoint at the coherent share."
+    )
+    var gateCoherence = AcceptanceOptions().maximumChangeCoherence
+
+    @Option(
+        name: .customLong("gate-coherent-share"),
+        help: "Gate: largest share at which a candidate whose change repeats between frames is rendered (first checkpoint only).")
+    var gateCoherentShare = AcceptanceOptions().coherentShare
+
+    @Option(
+        name: .customLong("gate-shares"),
+        help: "Gate: shares of each checkpoint's change from the pretrained weights to try, separated by commas (1: the checkpoint itself).")
     var gateShares = AcceptanceOptions().shares.map { String(format: "%g", $0) }.joined(separator: ",")
 
-    @Option(name: .customLong("gate-prefer"), help: "Gate: which accepted candidate is rendered: \(AcceptanceOptions.Preference.allCases.map(\.rawValue).joined(separator: " or ")).")
+    @Option(
+        name: .customLong("gate-prefer"),
+        help: "Gate: which accepted candidate is rendered: \(AcceptanceOptions.Preference.allCases.map(\.rawValue).joined(separator: " or ")).")
     var gatePrefer = AcceptanceOptions().preference.rawValue
 
     @Option(help: "Seed of every random choice of the adaptation.")
@@ -93,7 +130,10 @@ struct RestoreArguments: ParsableArguments {
     @Option(help: "Tile size in input pixels when rendering.")
     var tile = RestoreOptions().tileSize
 
-    @Option(help: "Reconstruction branch (default: $FILMSR_RECONSTRUCTION or weights/reconstruction-x4.safetensors; with --controller $FILMSR_RECONSTRUCTION_CONTROLLER or weights/reconstruction-x4-controller.safetensors).")
+    @Option(
+        help:
+            "Reconstruction branch (default: $FILMSR_RECONSTRUCTION or weights/reconstruction-x4.safetensors; with --controller $FILMSR_RECONSTRUCTION_CONTROLLER or weights/reconstruction-x4-controller.safetensors)."
+    )
     var reconstruction: String?
 
     @Option(help: "Folder holding the SR model files.")
@@ -140,6 +180,8 @@ struct RestoreArguments: ParsableArguments {
         options.acceptance.maximumFlatDetailChange = gateFlatDetail
         options.acceptance.maximumTemporalChange = gateTemporal
         options.acceptance.maximumBackProjectionChange = gateBackProjection
+        options.acceptance.maximumChangeCoherence = gateCoherence
+        options.acceptance.coherentShare = gateCoherentShare
         options.acceptance.shares = try gateShares.split(separator: ",").map { text in
             guard let share = Double(text) else { throw UsageError("--gate-shares \(gateShares): give numbers separated by commas") }
             return share

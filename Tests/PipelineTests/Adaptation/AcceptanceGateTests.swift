@@ -78,37 +78,92 @@ final class AcceptanceGateTests: XCTestCase {
         XCTAssertEqual(measures.measure(first: pretrained[0], second: pretrained[1]).detailRemoved, 0)
     }
 
+    private struct Candidate: MeasuredCandidate {
+        var iteration = 25
+        var share = 1.0
+        var signals: AcceptanceSignals
+    }
+
+    private func signals(_ loss: Double, flat: Double = 0, temporal: Double = 0, back: Double = 0, coherence: Double? = nil) -> AcceptanceSignals {
+        var value = AcceptanceSignals(
+            .init(selfSupervisedLoss: 1, backProjectionError: 1, temporalEnergy: 1, flatDetailEnergy: 1),
+            against: .init(selfSupervisedLoss: 1, backProjectionError: 1, temporalEnergy: 1, flatDetailEnergy: 1))
+        XCTAssertEqual(value.values, [0, 0, 0, 0, 0, 0])
+        value.lossChange = loss
+        value.flatDetailChange = flat
+        value.temporalChange = temporal
+        value.backProjectionChange = back
+        value.changeCoherence = coherence
+        return value
+    }
+
     func testRulePicksThePreferredAmongAcceptedAndOtherwiseThePretrainedWeights() {
         var options = AcceptanceOptions()
+        options.shares = [1, 0.5]
+        options.preference = .lowestLoss
         options.maximumLossChange = -0.01
         options.maximumFlatDetailChange = 0.1
+        options.maximumTemporalChange = 0.05
         options.maximumBackProjectionChange = 0.05
+        options.maximumChangeCoherence = AcceptanceOptions.unlimited
         let gate = AcceptanceGate(options)
-        func signals(_ loss: Double, flat: Double = 0, temporal: Double = 0, back: Double = 0) -> AcceptanceSignals {
-            var value = AcceptanceSignals(
-                .init(selfSupervisedLoss: 1, backProjectionError: 1, temporalEnergy: 1, flatDetailEnergy: 1),
-                against: .init(selfSupervisedLoss: 1, backProjectionError: 1, temporalEnergy: 1, flatDetailEnergy: 1))
-            XCTAssertEqual(value.values, [0, 0, 0, 0, 0, 0])
-            value.lossChange = loss
-            value.flatDetailChange = flat
-            value.temporalChange = temporal
-            value.backProjectionChange = back
-            return value
-        }
         // The lowest loss paints grain into flat areas: the next best is rendered.
-        let labels = ["iteration 25", "iteration 50", "iteration 75"]
-        let chosen = gate.choose([signals(-0.05), signals(-0.08, flat: 0.5), signals(-0.002)], labels: labels)
+        let chosen = gate.choose(among: [
+            Candidate(iteration: 25, signals: signals(-0.05)), Candidate(iteration: 50, signals: signals(-0.08, flat: 0.5)),
+            Candidate(iteration: 75, signals: signals(-0.002))
+        ])
         XCTAssertEqual(chosen.index, 0)
         XCTAssertTrue(chosen.reason.hasPrefix("iteration 25:"), chosen.reason)
-        let refused = gate.choose([signals(-0.05, temporal: 0.2), signals(0.3)], labels: labels)
+        let refused = gate.choose(among: [Candidate(signals: signals(-0.05, temporal: 0.2)), Candidate(iteration: 50, signals: signals(0.3))])
         XCTAssertNil(refused.index)
         XCTAssertTrue(refused.reason.contains("frame-to-frame change +20.0%"), refused.reason)
-        XCTAssertNil(gate.choose([], labels: []).index)
-        XCTAssertNotNil(gate.rejection(signals(-0.05, back: 0.06)))
+        XCTAssertNil(gate.choose(among: [Candidate]()).index)
+        XCTAssertNotNil(gate.rejection(Candidate(signals: signals(-0.05, back: 0.06))))
+        // A share the options do not list is never rendered, whatever its signals.
+        XCTAssertNil(gate.pick(among: [Candidate(share: 0.25, signals: signals(-0.5))]).index)
         XCTAssertEqual(AcceptanceGate.label(75, 0.5), "iteration 75 at 50%")
         // Preferring the steadiest output picks the candidate whose frames change least.
         options.preference = .steadiest
-        XCTAssertEqual(AcceptanceGate(options).choose([signals(-0.05, temporal: 0.01), signals(-0.02, temporal: -0.1)], labels: labels).index, 1)
+        let steadiest = AcceptanceGate(options).pick(among: [
+            Candidate(signals: signals(-0.05, temporal: 0.01)), Candidate(iteration: 50, signals: signals(-0.02, temporal: -0.1))
+        ])
+        XCTAssertEqual(steadiest.index, 1)
+    }
+
+    /// A change that repeats between frames (texture taken away, a codec's pattern painted in)
+    /// is trusted only as the mildest candidate: the first checkpoint at the coherent share. A
+    /// change that differs from frame to frame (noise taken away) is not held back, and studies
+    /// recorded before coherence was measured are judged by the other rules alone.
+    func testCoherentChangeIsTrustedOnlyAtTheMildestCandidate() {
+        var options = AcceptanceOptions()
+        options.shares = [1, 0.5, 0.25]
+        options.preference = .steadiest
+        options.maximumChangeCoherence = 0.3
+        options.coherentShare = 0.25
+        let gate = AcceptanceGate(options)
+        let coherent = [
+            Candidate(iteration: 50, share: 1, signals: signals(-0.2, temporal: -0.3, coherence: 0.6)),
+            Candidate(iteration: 25, share: 0.5, signals: signals(-0.1, temporal: -0.2, coherence: 0.5)),
+            Candidate(iteration: 25, share: 0.25, signals: signals(-0.05, temporal: -0.1, coherence: 0.45))
+        ]
+        let chosen = gate.choose(among: coherent)
+        XCTAssertEqual(chosen.index, 2, chosen.reason)
+        let rejection = gate.rejection(coherent[0]) ?? ""
+        XCTAssertTrue(rejection.contains("coherence 0.60 > 0.30"), rejection)
+        XCTAssertNil(gate.rejection(coherent[2]))
+        // Past the first checkpoint even the small share is refused: nothing is rendered.
+        XCTAssertNil(gate.pick(among: [Candidate(iteration: 50, share: 0.25, signals: signals(-0.05, coherence: 0.45))]).index)
+        // Noise removed, or no coherence recorded: the steadiest is rendered whole.
+        for coherence in [0.1, nil] {
+            let incoherent = coherent.map {
+                var candidate = $0
+                candidate.signals.changeCoherence = coherence
+                return candidate
+            }
+            XCTAssertEqual(gate.pick(among: incoherent).index, 0)
+        }
+        options.coherentShare = 1.5
+        XCTAssertThrowsError(try options.validate())
     }
 
     /// A share of a checkpoint lies on the line from the pretrained weights to it; share 1 is

@@ -133,6 +133,7 @@ struct GateAnalysis: Encodable {
         func limit(_ value: Double) -> String { value >= AcceptanceOptions.unlimited ? "none" : String(format: "%+.3f", value) }
         return "\(title): loss change <= \(limit(gate.maximumLossChange)), flat detail <= \(limit(gate.maximumFlatDetailChange)), "
             + "temporal <= \(limit(gate.maximumTemporalChange)), back-projection <= \(limit(gate.maximumBackProjectionChange)), "
+            + "coherence <= \(limit(gate.maximumChangeCoherence)) past the first checkpoint at \(String(format: "%g", gate.coherentShare)), "
             + "shares \(gate.shares.map { String(format: "%g", $0) }.joined(separator: ",")), prefer \(gate.preference.rawValue)"
     }
 
