@@ -254,6 +254,7 @@ public struct AcceptanceGate {
                 String(
                     format: "%@: loss on unseen frames %+.1f%%, flat-area detail %+.1f%%, frame-to-frame change %+.1f%%", label(chosen),
                     100 * signals.lossChange, 100 * signals.flatDetailChange, 100 * signals.temporalChange)
+                    + (signals.changeCoherence.map { String(format: ", change coherence %.2f", $0) } ?? "")
             )
         }
         guard let closest else { return (nil, "pretrained: no candidate") }
