@@ -41,6 +41,7 @@ final class GateStudyTests: XCTestCase {
         XCTAssertLessThan(chosen.lpips, stopRule.lpips)
     }
 
+    /// The committed studies of `files` (docs/studies), joined.
     private func committedStudy(_ files: [String]) throws -> GateStudy.Report {
         let studies = URL(fileURLWithPath: Repository.path("docs/studies"))
         return try GateStudy.Report(
@@ -96,12 +97,12 @@ final class GateStudyTests: XCTestCase {
         XCTAssertTrue(older.allSatisfy { GateStudy.gated($0, chosen) == nil }, "the search's fallback accepts nothing")
 
         let recorded = try XCTUnwrap(try committedStudy(changeStudies).units.first { $0.clip == "codec" && $0.unit == 0 })
-        let gate = AcceptanceGate(AcceptanceOptions())
-        for candidate in recorded.candidates where candidate.share > AcceptanceOptions().coherentShare || candidate.iteration > 25 {
-            XCTAssertGreaterThan(candidate.signals.changeCoherence ?? 0, AcceptanceOptions().maximumChangeCoherence)
+        let defaults = AcceptanceOptions(), gate = AcceptanceGate(defaults)
+        for candidate in recorded.candidates where candidate.share > defaults.coherentShare || candidate.iteration > defaults.checkpointInterval {
+            XCTAssertGreaterThan(candidate.signals.changeCoherence ?? 0, defaults.maximumChangeCoherence)
             XCTAssertNotNil(gate.rejection(candidate))
         }
-        let rendered = GateStudy.quality(recorded, candidate: GateStudy.gated(recorded, AcceptanceOptions()))
+        let rendered = GateStudy.quality(recorded, candidate: GateStudy.gated(recorded, defaults))
         XCTAssertLessThanOrEqual(rendered.lpips - recorded.pretrained.lpips, GateStudy.harmBound.lpips)
         XCTAssertGreaterThanOrEqual(rendered.psnr - recorded.pretrained.psnr, GateStudy.harmBound.psnr)
     }
@@ -110,9 +111,7 @@ final class GateStudyTests: XCTestCase {
     /// older study, each signal is ranked over the candidates that have it. On the committed
     /// tuning study a change that repeats from frame to frame goes with LPIPS harm.
     func testChangeMeasuresAreRankedWhereRecorded() throws {
-        let studies = URL(fileURLWithPath: Repository.path("docs/studies"))
-        let older = try JSONDecoder().decode(GateStudy.Report.self, from: Data(contentsOf: studies.appendingPathComponent("gate-codec.json")))
-        let newer = try JSONDecoder().decode(GateStudy.Report.self, from: Data(contentsOf: studies.appendingPathComponent("gate-change-tuning.json")))
+        let older = try committedStudy(["gate-codec.json"]), newer = try committedStudy(["gate-change-tuning.json"])
         XCTAssertTrue(older.units.allSatisfy { $0.candidates.allSatisfy { $0.signals.changeCoherence == nil } })
         XCTAssertTrue(newer.units.allSatisfy { $0.candidates.allSatisfy { $0.signals.changeCoherence != nil } })
         let joined = older.units + newer.units.filter { $0.clip != "codec" }
