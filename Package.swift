@@ -21,10 +21,14 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
 
+        // The engine's element-wise hot loops in C, compiled for AVX-512, AVX2 and baseline x86-64
+        // and chosen when the library loads (Swift compiles for baseline only).
+        .target(name: "CKernels"),
+
         // Video in and out; knows nothing of networks.
         .target(name: "Media", dependencies: ["CFFmpeg"]),
         // Tensors, layers, optimisers, model files; knows nothing of video.
-        .target(name: "Engine", dependencies: ["COpenBLAS"]),
+        .target(name: "Engine", dependencies: ["COpenBLAS", "CKernels"]),
         // The product: joins the two into scenes, adaptation, acceptance and rendering.
         .target(name: "Pipeline", dependencies: ["Media", "Engine"]),
         // Training and evaluation: degradation synthesis, pretraining, benchmarks.

@@ -1,3 +1,5 @@
+import CKernels
+
 /// What a convolution does to each output channel after its matrix product, in one pass over
 /// the values: add the bias, then apply its fused activation and, at inference, the slope of a
 /// PReLU that follows it. Every such activation keeps positives and scales negatives (slopes
@@ -24,20 +26,18 @@ struct ChannelEpilogue {
         return slope == 1 ? nil : slope
     }
 
+    /// The bias and negative slope of `channel` (slope 1: negatives pass unchanged).
+    @inline(__always)
+    func coefficients(channel: Int) -> (bias: Float, slope: Float) {
+        let slope = negativeSlope(channel)
+        precondition(!accumulates || slope == nil, "an accumulating epilogue has no activation")
+        return (bias?[channel] ?? 0, slope ?? 1)
+    }
+
     /// target[i] = epilogue(source[i]) for `count` values of `channel`; target may be source.
     @inline(__always)
     func store(_ source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>, count: Int, channel: Int) {
-        let b = bias?[channel] ?? 0
-        if accumulates {
-            precondition(negativeSlope(channel) == nil, "an accumulating epilogue has no activation")
-            for i in 0..<count { target[i] += source[i] + b }
-        } else if let slope = negativeSlope(channel) {
-            for i in 0..<count {
-                let v = source[i] + b
-                target[i] = v > 0 ? v : slope * v
-            }
-        } else {
-            for i in 0..<count { target[i] = source[i] + b }
-        }
+        let (bias, slope) = coefficients(channel: channel)
+        filmsr_channel_epilogue(source, target, count, bias, slope, accumulates ? 1 : 0)
     }
 }

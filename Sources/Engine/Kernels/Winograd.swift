@@ -1,3 +1,4 @@
+import CKernels
 import COpenBLAS
 
 /// Winograd's minimal filtering F(4x4, 3x3) for 3x3, stride-1, undilated convolutions: each
@@ -11,18 +12,46 @@ import COpenBLAS
 ///   B^T = [4 0 -5 0 1 0; 0 -4 -4 1 1 0; 0 4 -4 -1 1 0; 0 -2 -1 2 1 0; 0 2 -1 -2 1 0; 0 4 0 -5 0 1]
 ///   G   = [1/4 0 0; -1/6 -1/6 -1/6; -1/6 1/6 -1/6; 1/24 1/12 1/6; 1/24 -1/12 1/6; 0 0 1]
 ///   A^T = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0; 0 1 -1 8 -8 1]
-/// The backward pass uses the same algebra (WinogradGradient.swift).
+/// The weight gradient uses the same algebra (WinogradGradient.swift). The forward pass (and
+/// the input gradient, a forward pass) may take F(6x6, 3x3) instead (`Tile`).
 enum Winograd {
-    /// Output block side, and positions (products) per block.
+    /// Output block side, and positions (products) per block, of F(4x4, 3x3).
     static let outputBlock = 4, positions = 36
+
+    /// A forward pass's algebra: F(4x4, 3x3) above, or F(6x6, 3x3) (CKernels/Winograd6.c): 64
+    /// products for 36 outputs instead of 36 for 16, 1.27x fewer per output, with more rounding
+    /// (its points reach 1/2 and 32).
+    enum Tile: Sendable {
+        case four, six
+        var outputBlock: Int { self == .four ? 4 : 6 }
+        var positions: Int { (outputBlock + 2) * (outputBlock + 2) }
+
+        /// F(6x6) for outputs of at least 160 pixels a side, F(4x4) below. F(6x6)'s 1.27x fewer
+        /// products per pixel cost more transform work per pixel and larger partial edge blocks: on compact-x4 at 2 threads it rendered 200-pixel tiles
+        /// about 5% faster but 128 x 128 frames about 20% slower (README, Benchmarks).
+        static func suited(outputHeight: Int, outputWidth: Int) -> Tile {
+            min(outputHeight, outputWidth) >= 160 ? .six : .four
+        }
+
+        /// Blocks along an output side of `length`.
+        func blocks(along length: Int) -> Int { (length + outputBlock - 1) / outputBlock }
+    }
 
     static func applies(to geometry: ConvolutionGeometry) -> Bool {
         geometry.kernelHeight == 3 && geometry.kernelWidth == 3 && geometry.strideX == 1 && geometry.strideY == 1
             && geometry.dilationX == 1 && geometry.dilationY == 1
     }
 
-    /// Transforms weights (out, in, 3, 3) into U: 36 matrices of out x in.
-    static func transformFilters(_ weights: UnsafePointer<Float>, outputs: Int, inputs: Int, into u: UnsafeMutablePointer<Float>) {
+    /// Transforms weights (out, in, 3, 3) into U: `tile.positions` matrices of out x in.
+    static func transformFilters(_ weights: UnsafePointer<Float>, outputs: Int, inputs: Int, tile: Tile, into u: UnsafeMutablePointer<Float>) {
+        if tile == .six {
+            ParallelLoop.chunks(outputs, workers: BLASRuntime.threadCount) { range in
+                let gathered = UnsafeMutablePointer<Float>.allocate(capacity: tile.positions * inputs)
+                defer { gathered.deallocate() }
+                filmsr_winograd6_filters(weights, outputs, inputs, range.lowerBound, range.count, u, gathered)
+            }
+            return
+        }
         let stride = outputs * inputs
         // G's rows applied to (a, b, c): multiplications, not divisions, by 1/6, 1/12 and 1/24.
         @inline(__always) func rows(_ a: Float, _ b: Float, _ c: Float) -> (Float, Float, Float, Float, Float, Float) {
@@ -66,8 +95,8 @@ enum Winograd {
     /// Block rows per band: the band's transformed input and products (V and M) kept near
     /// `bandBytes`, so that they stay in the core's cache; with several workers, at least two
     /// bands each, so that one slowed down hands work to the others.
-    static func bandBlockRows(inputs: Int, outputs: Int, blocksAcross: Int, blocksDown: Int, workers: Int) -> Int {
-        var rows = max(1, min(blocksDown, bandBytes / (4 * workspaceSize(blocks: blocksAcross, inputs: inputs, outputs: outputs))))
+    static func bandBlockRows(inputs: Int, outputs: Int, blocksAcross: Int, blocksDown: Int, workers: Int, tile: Tile) -> Int {
+        var rows = max(1, min(blocksDown, bandBytes / (4 * workspaceSize(blocks: blocksAcross, inputs: inputs, outputs: outputs, tile: tile))))
         if workers > 1 { rows = min(rows, max(1, blocksDown / (2 * workers))) }
         // Even bands: the last one is not left with a sliver.
         let bands = (blocksDown + rows - 1) / rows
@@ -81,127 +110,60 @@ enum Winograd {
     static func blocksAcross(outputWidth: Int) -> Int { (outputWidth + outputBlock - 1) / outputBlock }
 
     /// Floats of workspace a band of `blocks` blocks needs (V, then M).
-    static func workspaceSize(blocks: Int, inputs: Int, outputs: Int) -> Int { positions * blocks * (inputs + outputs) }
+    static func workspaceSize(blocks: Int, inputs: Int, outputs: Int, tile: Tile) -> Int { tile.positions * blocks * (inputs + outputs) }
 
     /// One band of block rows of one batch item, on the calling thread (its sgemms included).
-    /// `u` from `transformFilters`; `workspace` holds `workspaceSize` floats for the band.
+    /// `u` from `transformFilters` for the same tile; `workspace` holds `workspaceSize` floats.
     /// `planes` holds each input channel's plane (height x width), so that channels may come
     /// from several tensors (an absorbed Concat).
     static func forward(planes: [UnsafePointer<Float>], height: Int, width: Int,
-                        geometry g: ConvolutionGeometry, u: UnsafePointer<Float>, outputs: Int, blockRows: Range<Int>,
+                        geometry g: ConvolutionGeometry, tile: Tile, u: UnsafePointer<Float>, outputs: Int, blockRows: Range<Int>,
                         epilogue: ChannelEpilogue, workspace: UnsafeMutablePointer<Float>, into target: UnsafeMutablePointer<Float>) {
         let inputs = planes.count
         let outputHeight = g.outputHeight(height), outputWidth = g.outputWidth(width)
-        let blocksX = blocksAcross(outputWidth: outputWidth), blocks = blockRows.count * blocksX
-        let v = workspace, m = workspace + positions * inputs * blocks
-        // Row scratch: for the input transform, then for the output transform A^T M (4 rows x 6
-        // columns, each blocksX wide) and one output row.
-        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(inputScratchSize(width: width, blocksAcross: blocksX), 28 * blocksX))
+        let blocksX = tile.blocks(along: outputWidth), blocks = blockRows.count * blocksX
+        let v = workspace, m = workspace + tile.positions * inputs * blocks
+        // Row scratch: for the input transform, then for the output transform's half-transformed
+        // rows, one output row and its phases (CKernels.h).
+        let inputScratch = tile == .four ? inputScratchSize(width: width, blocksAcross: blocksX)
+            : filmsr_winograd6_input_scratch(width, blocksX)
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(inputScratch, (tile == .four ? 32 : 60) * blocksX))
         defer { scratch.deallocate() }
         let plane = inputs * blocks
         for i in 0..<inputs {
-            transformInput(planes[i], height: height, width: width, geometry: g, blockRows: blockRows, blocksAcross: blocksX,
-                           into: v + i * blocks, positionStride: plane, scratch: scratch)
+            if tile == .four {
+                transformInput(planes[i], height: height, width: width, geometry: g, blockRows: blockRows, blocksAcross: blocksX,
+                               into: v + i * blocks, positionStride: plane, scratch: scratch)
+            } else {
+                filmsr_winograd6_input(planes[i], height, width, g.padTop, g.padLeft, blockRows.lowerBound, blockRows.count, blocksX,
+                                       v + i * blocks, plane, scratch)
+            }
         }
-        for k in 0..<positions {
+        for k in 0..<tile.positions {
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(outputs), Int32(blocks), Int32(inputs),
                         1, u + k * outputs * inputs, Int32(inputs), v + k * plane, Int32(blocks),
                         0, m + k * outputs * blocks, Int32(blocks))
         }
         // Output transform y = A^T M A, a block row at a time, then the epilogue on the way out.
-        let products = outputs * blocks
-        let half = scratch, line = half + 24 * blocksX
         for o in 0..<outputs {
-            let channel = target + o * outputHeight * outputWidth
-            for by in blockRows {
-                let base = o * blocks + (by - blockRows.lowerBound) * blocksX
-                for c in 0..<6 {
-                    let s = m + c * products + base
-                    let (s0, s1, s2, s3, s4, s5) = (s, s + 6 * products, s + 12 * products, s + 18 * products, s + 24 * products, s + 30 * products)
-                    let (p0, p1, p2, p3) = (half + c * blocksX, half + (6 + c) * blocksX, half + (12 + c) * blocksX, half + (18 + c) * blocksX)
-                    for bx in 0..<blocksX {
-                        let (a, b, e, f) = (s1[bx], s2[bx], s3[bx], s4[bx])
-                        p0[bx] = s0[bx] + a + b + e + f
-                        p1[bx] = a - b + 2 * (e - f)
-                        p2[bx] = a + b + 4 * (e + f)
-                        p3[bx] = a - b + 8 * (e - f) + s5[bx]
-                    }
-                }
-                for r in 0..<min(4, outputHeight - 4 * by) {
-                    let h = half + 6 * r * blocksX
-                    let (q0, q1, q2, q3, q4, q5) = (h, h + blocksX, h + 2 * blocksX, h + 3 * blocksX, h + 4 * blocksX, h + 5 * blocksX)
-                    for bx in 0..<blocksX {
-                        let (a, b, e, f) = (q1[bx], q2[bx], q3[bx], q4[bx])
-                        let out = line + 4 * bx
-                        out[0] = q0[bx] + a + b + e + f
-                        out[1] = a - b + 2 * (e - f)
-                        out[2] = a + b + 4 * (e + f)
-                        out[3] = a - b + 8 * (e - f) + q5[bx]
-                    }
-                    epilogue.store(line, to: channel + (4 * by + r) * outputWidth, count: outputWidth, channel: o)
-                }
-            }
+            let (bias, slope) = epilogue.coefficients(channel: o)
+            let output = tile == .four ? filmsr_winograd4_output : filmsr_winograd6_output
+            output(m + o * blocks, outputs * blocks, blockRows.lowerBound, blockRows.count, blocksX, outputHeight, outputWidth,
+                   bias, slope, epilogue.accumulates ? 1 : 0, target + o * outputHeight * outputWidth, scratch)
         }
     }
 
     /// Floats of scratch `transformInput` needs: 6 half-transformed rows, each 4 * blocksX + 2
     /// wide (padded coordinates), and a row of zeros for rows above and below the picture.
-    static func inputScratchSize(width: Int, blocksAcross: Int) -> Int { 6 * (4 * blocksAcross + 2) + width }
+    static func inputScratchSize(width: Int, blocksAcross: Int) -> Int { filmsr_winograd4_input_scratch(width, blocksAcross) }
 
     /// V = B^T d B for the blocks of `blockRows` of one channel plane: position k's block
     /// (by, bx) goes to v[k * positionStride + (by - blockRows.lowerBound) * blocksAcross + bx].
-    /// `scratch` holds `inputScratchSize` floats.
+    /// `scratch` holds `inputScratchSize` floats. In C (CKernels), compiled for AVX-512 too.
     static func transformInput(_ channel: UnsafePointer<Float>, height: Int, width: Int, geometry g: ConvolutionGeometry,
                                blockRows: Range<Int>, blocksAcross blocksX: Int, into v: UnsafeMutablePointer<Float>,
                                positionStride plane: Int, scratch: UnsafeMutablePointer<Float>) {
-        let rowWidth = 4 * blocksX + 2
-        let zeros = scratch + 6 * rowWidth
-        zeros.update(repeating: 0, count: width)
-        // Padded column x reads input column x + x0; columns outside first..<last are padding.
-        let x0 = -g.padLeft, first = min(rowWidth, max(0, -x0)), last = max(first, min(rowWidth, width - x0))
-        // A block row at a time, so that the row pass runs along x (vectorised).
-        for by in blockRows {
-            let t = scratch
-            let y0 = 4 * by - g.padTop
-            func row(_ r: Int) -> UnsafePointer<Float> {
-                let y = y0 + r
-                return (y >= 0 && y < height ? channel + y * width : UnsafePointer(zeros)) + x0
-            }
-            // B^T d: combine rows, straight from the input.
-            let (d0, d1, d2, d3, d4, d5) = (row(0), row(1), row(2), row(3), row(4), row(5))
-            let (t0, t1, t2, t3, t4, t5) = (t, t + rowWidth, t + 2 * rowWidth, t + 3 * rowWidth, t + 4 * rowWidth, t + 5 * rowWidth)
-            for x in first..<last {
-                let (a, b, c, e) = (d1[x], d2[x], d3[x], d4[x])
-                t0[x] = 4 * d0[x] - 5 * b + e
-                t1[x] = -4 * (a + b) + c + e
-                t2[x] = 4 * (a - b) - c + e
-                t3[x] = 2 * (c - a) + e - b
-                t4[x] = 2 * (a - c) + e - b
-                t5[x] = 4 * a - 5 * c + d5[x]
-            }
-            if first > 0 || last < rowWidth {
-                for r in 0..<6 {
-                    (t + r * rowWidth).update(repeating: 0, count: first)
-                    (t + r * rowWidth + last).update(repeating: 0, count: rowWidth - last)
-                }
-            }
-            // (.) B: combine columns 4bx .. 4bx + 5 of each half-transformed row.
-            let base = (by - blockRows.lowerBound) * blocksX
-            for r in 0..<6 {
-                let s = t + r * rowWidth
-                let k = v + r * 6 * plane + base
-                let (k0, k1, k2, k3, k4, k5) = (k, k + plane, k + 2 * plane, k + 3 * plane, k + 4 * plane, k + 5 * plane)
-                for bx in 0..<blocksX {
-                    let x = s + 4 * bx
-                    let (a, b, c, e) = (x[1], x[2], x[3], x[4])
-                    k0[bx] = 4 * x[0] - 5 * b + e
-                    k1[bx] = -4 * (a + b) + c + e
-                    k2[bx] = 4 * (a - b) - c + e
-                    k3[bx] = 2 * (c - a) + e - b
-                    k4[bx] = 2 * (a - c) + e - b
-                    k5[bx] = 4 * a - 5 * c + x[5]
-                }
-            }
-        }
+        filmsr_winograd4_input(channel, height, width, g.padTop, g.padLeft, blockRows.lowerBound, blockRows.count, blocksX,
+                               v, plane, scratch)
     }
 }

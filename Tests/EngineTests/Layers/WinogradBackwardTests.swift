@@ -44,22 +44,29 @@ final class WinogradBackwardTests: XCTestCase {
             inputChannels: 3, outputChannels: 2, geometry: ConvolutionGeometry(kernel: 3, padding: 1),
             activation: .leakyReLU(slope: 0.2))
         try checkGradients(fused, inputShapes: [Shape(3, 3, 6, 5)], seed: 6)
+        // 11x13 in F(6x6): a whole block and a partial one each way.
+        let six = Convolution(inputChannels: 3, outputChannels: 4, geometry: ConvolutionGeometry(kernel: 3, padding: 1))
+        six.winogradTile = .six
+        try checkGradients(six, inputShapes: [Shape(2, 3, 11, 13)], seed: 8)
     }
 
     func testAgreesWithIm2colAndAddsIntoTheInputGradient() {
         var generator = SeededGenerator(seed: 7)
-        for (inputs, outputs, height, width, activation) in [
+        let cases = [
             (3, 16, 13, 10, Activation.none), (16, 16, 8, 8, .leakyReLU(slope: 0.1)),
             (16, 48, 5, 17, .none), (2, 3, 1, 2, .relu)
-        ] {
+        ]
+        // The input gradient in both forward algebras (the weight gradient has one).
+        for (tile, (inputs, outputs, height, width, activation)) in [Winograd.Tile.four, .six].flatMap({ tile in cases.map { (tile, $0) } }) {
             let conv = makeConvolution(inputs, outputs, activation: activation, &generator)
+            conv.winogradTile = tile
             let input = randomTensor(Shape(3, inputs, height, width), &generator)
             let projection = randomTensor(Shape(3, outputs, height, width), &generator)
             let start = randomTensor(input.shape, &generator)
             let ours = gradients(conv, input, projection, start: start, winograd: true)
             let reference = gradients(conv, input, projection, start: start, winograd: false)
             for (what, (a, b)) in zip(["input", "weight", "bias"], zip(ours, reference)) {
-                XCTAssertLessThan(relativeDifference(a, b), 2e-5, "\(what) gradient, \(inputs) -> \(outputs) on \(height)x\(width)")
+                XCTAssertLessThan(relativeDifference(a, b), 2e-5, "\(tile) \(what) gradient, \(inputs) -> \(outputs) on \(height)x\(width)")
             }
         }
     }

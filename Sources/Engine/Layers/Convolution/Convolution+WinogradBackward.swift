@@ -37,13 +37,14 @@ extension Convolution {
         // dL/dx: the forward convolution of dL/dy with the kernels flipped, channels swapped.
         let flipped = workspace.buffer(5, count: 9 * outputChannels * inputChannels)
         Winograd.flipAndSwap(weight.value.data, outputs: outputChannels, inputs: inputChannels, into: flipped)
-        let filters = scratchBuffer(Winograd.positions * outputChannels * inputChannels)
-        Winograd.transformFilters(flipped, outputs: inputChannels, inputs: outputChannels, into: filters)
+        let tile = winogradTile(height: outputShape.height, width: outputShape.width)
+        let filters = scratchBuffer(tile.positions * outputChannels * inputChannels)
+        Winograd.transformFilters(flipped, outputs: inputChannels, inputs: outputChannels, tile: tile, into: filters)
         var epilogue = ChannelEpilogue(bias: nil, activation: .none, preluSlopes: nil)
         epilogue.accumulates = true
         let planes = (0..<shape.batch).map { n in (0..<outputChannels).map { UnsafePointer(gradient + (n * outputChannels + $0) * plane) } }
         winogradBands(
-            items: planes, height: outputShape.height, width: outputShape.width, filters: filters, outputs: inputChannels,
+            items: planes, height: outputShape.height, width: outputShape.width, tile: tile, filters: filters, outputs: inputChannels,
             epilogue: epilogue, into: (0..<shape.batch).map { inputGradient.plane($0, 0) })
     }
 }

@@ -16,6 +16,9 @@ public final class Convolution: Layer, WorkspaceUser, AbsorbsNextLayer {
     /// Winograd F(4x4, 3x3) where the geometry allows (forward: 3x3, stride 1; backward: also
     /// padding 1); im2col otherwise.
     public var allowsWinograd = true
+    /// The Winograd algebra of the forward pass and of the input gradient; nil: chosen by the
+    /// output's size (`Winograd.Tile.suited`). Tests set it to check each algebra on small inputs.
+    var winogradTile: Winograd.Tile?
     public let weight: Parameter
     public let bias: Parameter?
     public var workspace = Workspace()
@@ -79,9 +82,10 @@ public final class Convolution: Layer, WorkspaceUser, AbsorbsNextLayer {
             let planes = (0..<shape.batch).map { n in
                 inputs.flatMap { input in (0..<input.shape.channels).map { UnsafePointer(input.plane(n, $0)) } }
             }
-            let filters = scratchBuffer(Winograd.positions * outputChannels * inputChannels)
-            Winograd.transformFilters(weight.value.data, outputs: outputChannels, inputs: inputChannels, into: filters)
-            winogradBands(items: planes, height: shape.height, width: shape.width, filters: filters, outputs: outputChannels,
+            let tile = winogradTile(height: shape.height, width: shape.width)
+            let filters = scratchBuffer(tile.positions * outputChannels * inputChannels)
+            Winograd.transformFilters(weight.value.data, outputs: outputChannels, inputs: inputChannels, tile: tile, into: filters)
+            winogradBands(items: planes, height: shape.height, width: shape.width, tile: tile, filters: filters, outputs: outputChannels,
                           epilogue: epilogue(preluSlopes: preluSlopes), into: (0..<shape.batch).map { output.plane($0, 0) })
             return
         }
@@ -129,12 +133,18 @@ public final class Convolution: Layer, WorkspaceUser, AbsorbsNextLayer {
         }
     }
 
+    /// The Winograd algebra for an input of `height` x `width`.
+    func winogradTile(height: Int, width: Int) -> Winograd.Tile {
+        winogradTile ?? .suited(outputHeight: geometry.outputHeight(height), outputWidth: geometry.outputWidth(width))
+    }
+
     /// The Winograd forward pass of one item: the filters transformed, then `winogradBands`.
     private func forwardWinograd(planes: [UnsafePointer<Float>], height: Int, width: Int, weights: UnsafePointer<Float>,
                                  epilogue: ChannelEpilogue, into target: UnsafeMutablePointer<Float>) {
-        let filters = scratchBuffer(Winograd.positions * outputChannels * inputChannels)
-        Winograd.transformFilters(weights, outputs: outputChannels, inputs: inputChannels, into: filters)
-        winogradBands(items: [planes], height: height, width: width, filters: filters, outputs: outputChannels, epilogue: epilogue,
+        let tile = winogradTile(height: height, width: width)
+        let filters = scratchBuffer(tile.positions * outputChannels * inputChannels)
+        Winograd.transformFilters(weights, outputs: outputChannels, inputs: inputChannels, tile: tile, into: filters)
+        winogradBands(items: [planes], height: height, width: width, tile: tile, filters: filters, outputs: outputChannels, epilogue: epilogue,
                       into: [target])
     }
 
@@ -143,23 +153,22 @@ public final class Convolution: Layer, WorkspaceUser, AbsorbsNextLayer {
     /// transforms and single-threaded sgemms), so that its transformed input and products stay
     /// in that core's cache between the three steps. The bands of every item are handed out
     /// together, as threads come free.
-    func winogradBands(items planes: [[UnsafePointer<Float>]], height: Int, width: Int, filters: UnsafePointer<Float>, outputs: Int,
+    func winogradBands(items planes: [[UnsafePointer<Float>]], height: Int, width: Int, tile: Winograd.Tile, filters: UnsafePointer<Float>, outputs: Int,
                        epilogue: ChannelEpilogue, into targets: [UnsafeMutablePointer<Float>]) {
         let inputs = planes[0].count
         let outputHeight = geometry.outputHeight(height), outputWidth = geometry.outputWidth(width)
-        let blocksX = Winograd.blocksAcross(outputWidth: outputWidth)
-        let blocksDown = (outputHeight + Winograd.outputBlock - 1) / Winograd.outputBlock
+        let blocksX = tile.blocks(along: outputWidth), blocksDown = tile.blocks(along: outputHeight)
         let workers = max(1, min(BLASRuntime.threadCount, blocksDown * planes.count))
         let band = Winograd.bandBlockRows(inputs: inputs, outputs: outputs, blocksAcross: blocksX,
-                                          blocksDown: blocksDown, workers: min(workers, blocksDown))
+                                          blocksDown: blocksDown, workers: min(workers, blocksDown), tile: tile)
         let bands = (blocksDown + band - 1) / band
-        let share = Winograd.workspaceSize(blocks: band * blocksX, inputs: inputs, outputs: outputs)
+        let share = Winograd.workspaceSize(blocks: band * blocksX, inputs: inputs, outputs: outputs, tile: tile)
         let buffer = columnBuffer(workers * share)
         let geometry = geometry
         BLASRuntime.withProductsOnCallingThread {
             ParallelLoop.items(planes.count * bands, workers: workers) { worker, job in
                 let item = job / bands, index = job % bands
-                Winograd.forward(planes: planes[item], height: height, width: width, geometry: geometry, u: filters,
+                Winograd.forward(planes: planes[item], height: height, width: width, geometry: geometry, tile: tile, u: filters,
                                  outputs: outputs, blockRows: index * band..<min(blocksDown, (index + 1) * band), epilogue: epilogue,
                                  workspace: buffer + worker * share, into: targets[item])
             }

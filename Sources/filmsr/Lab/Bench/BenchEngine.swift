@@ -21,6 +21,9 @@ struct BenchEngine: ParsableCommand {
     @Flag(help: "Time the LWay fine-tuning step alone (restore's default networks; the comparison with PyTorch).")
     var lwayStepOnly = false
 
+    @Flag(help: "Time compact-x4 inference alone (128x128 and 720x480; a profiler's driver).")
+    var inferenceOnly = false
+
     @Option(parsing: .upToNextOption, help: "Thread counts to time.")
     var threads: [Int] = [1, 2]
 
@@ -52,6 +55,11 @@ struct BenchEngine: ParsableCommand {
             }
             if lwayStepOnly {
                 try report(LWayStepBenchmark.run(resources: RestoreJob.Resources(), threads: threads, runs: runs))
+                continue
+            }
+            if inferenceOnly {
+                try report(EngineBenchmark.upscale(compact, width: 128, height: 128, tile: 200, overlap: 10, threads: threads, runs: runs))
+                try report(EngineBenchmark.upscale(compact, width: 720, height: 480, tile: 200, overlap: 10, threads: threads, runs: runs))
                 continue
             }
             for result in EngineBenchmark.convolution(inputChannels: 64, outputChannels: 64, size: 128, threads: threads, runs: runs) {

@@ -1,0 +1,78 @@
+#ifndef FILMSR_CKERNELS_PHASES_H
+#define FILMSR_CKERNELS_PHASES_H
+
+// What the Winograd transforms share, inlined into each clone of their callers.
+
+#if defined(__x86_64__)
+#define CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define CLONES
+#endif
+#define INLINE static inline __attribute__((always_inline))
+
+// A row split by column mod N: phases[j * count + i] = row[N i + j]. Reading with a stride in
+// the arithmetic leaves the compiler scalar; a whole interleaved group it vectorizes with
+// permutes, and the arithmetic then runs in unit steps.
+INLINE void split_phases4(const float *restrict row, float *restrict phases, long count) {
+    float *restrict p0 = phases, *restrict p1 = p0 + count, *restrict p2 = p1 + count, *restrict p3 = p2 + count;
+    for (long i = 0; i < count; i++) {
+        p0[i] = row[4 * i];
+        p1[i] = row[4 * i + 1];
+        p2[i] = row[4 * i + 2];
+        p3[i] = row[4 * i + 3];
+    }
+}
+
+INLINE void split_phases6(const float *restrict row, float *restrict phases, long count) {
+    float *restrict p0 = phases, *restrict p1 = p0 + count, *restrict p2 = p1 + count, *restrict p3 = p2 + count,
+                    *restrict p4 = p3 + count, *restrict p5 = p4 + count;
+    for (long i = 0; i < count; i++) {
+        p0[i] = row[6 * i];
+        p1[i] = row[6 * i + 1];
+        p2[i] = row[6 * i + 2];
+        p3[i] = row[6 * i + 3];
+        p4[i] = row[6 * i + 4];
+        p5[i] = row[6 * i + 5];
+    }
+}
+
+// The inverse: row[N i + j] = phases[j * count + i].
+INLINE void merge_phases4(const float *restrict phases, float *restrict row, long count) {
+    const float *restrict p0 = phases, *restrict p1 = p0 + count, *restrict p2 = p1 + count, *restrict p3 = p2 + count;
+    for (long i = 0; i < count; i++) {
+        row[4 * i] = p0[i];
+        row[4 * i + 1] = p1[i];
+        row[4 * i + 2] = p2[i];
+        row[4 * i + 3] = p3[i];
+    }
+}
+
+INLINE void merge_phases6(const float *restrict phases, float *restrict row, long count) {
+    const float *restrict p0 = phases, *restrict p1 = p0 + count, *restrict p2 = p1 + count, *restrict p3 = p2 + count,
+                          *restrict p4 = p3 + count, *restrict p5 = p4 + count;
+    for (long i = 0; i < count; i++) {
+        row[6 * i] = p0[i];
+        row[6 * i + 1] = p1[i];
+        row[6 * i + 2] = p2[i];
+        row[6 * i + 3] = p3[i];
+        row[6 * i + 4] = p4[i];
+        row[6 * i + 5] = p5[i];
+    }
+}
+
+// target[i] = source[i] + bias, negatives times slope (1: unchanged); or, accumulating,
+// target[i] += source[i] + bias. target may be source.
+INLINE void channel_epilogue(const float *source, float *target, long count, float bias, float slope, int accumulate) {
+    if (accumulate) {
+        for (long i = 0; i < count; i++) target[i] += source[i] + bias;
+    } else if (slope != 1) {
+        for (long i = 0; i < count; i++) {
+            const float value = source[i] + bias;
+            target[i] = value > 0 ? value : slope * value;
+        }
+    } else {
+        for (long i = 0; i < count; i++) target[i] = source[i] + bias;
+    }
+}
+
+#endif

@@ -1,0 +1,47 @@
+#ifndef FILMSR_CKERNELS_H
+#define FILMSR_CKERNELS_H
+
+// The engine's element-wise hot loops, written in C so that each is compiled for several x86
+// levels (AVX-512, AVX2, baseline) and the best one this CPU runs is chosen when the library
+// loads; Swift compiles for baseline x86-64 only. Layouts are documented in Winograd.swift.
+
+/// V = B^T d B, F(4x4, 3x3), for block rows [firstBlockRow, firstBlockRow + blockRows) of one
+/// channel plane (height x width, read with padTop rows and padLeft columns of zeros before
+/// it): position k of block (by, bx) goes to v[k * positionStride + (by - firstBlockRow) *
+/// blocksAcross + bx]. `scratch` holds filmsr_winograd4_input_scratch(width, blocksAcross)
+/// floats.
+void filmsr_winograd4_input(const float *channel, long height, long width, long padTop, long padLeft,
+                            long firstBlockRow, long blockRows, long blocksAcross,
+                            float *v, long positionStride, float *scratch);
+long filmsr_winograd4_input_scratch(long width, long blocksAcross);
+
+/// y = A^T M A for one output channel over block rows [firstBlockRow, firstBlockRow +
+/// blockRows): position k's products of block (by, bx) at m[k * positionStride + (by -
+/// firstBlockRow) * blocksAcross + bx]. Each output value v becomes v + bias, then, where
+/// negative, slope * v (slope 1: unchanged); with `accumulate` it is added to the target
+/// instead (no slope then). `scratch` holds 32 * blocksAcross floats.
+void filmsr_winograd4_output(const float *m, long positionStride, long firstBlockRow, long blockRows,
+                             long blocksAcross, long outputHeight, long outputWidth,
+                             float bias, float slope, int accumulate, float *channel, float *scratch);
+
+/// The same for F(6x6, 3x3): 8x8 input blocks, 64 positions, 6x6 output blocks (Winograd6.c).
+/// The output's scratch holds 60 * blocksAcross floats.
+void filmsr_winograd6_input(const float *channel, long height, long width, long padTop, long padLeft,
+                            long firstBlockRow, long blockRows, long blocksAcross,
+                            float *v, long positionStride, float *scratch);
+long filmsr_winograd6_input_scratch(long width, long blocksAcross);
+void filmsr_winograd6_output(const float *m, long positionStride, long firstBlockRow, long blockRows,
+                             long blocksAcross, long outputHeight, long outputWidth,
+                             float bias, float slope, int accumulate, float *channel, float *scratch);
+
+/// U = G g G^T of F(6x6, 3x3) for output channels [firstOutput, firstOutput + outputCount) of
+/// weights (outputs, inputs, 3, 3): position k's matrix (outputs x inputs) at u + k * outputs *
+/// inputs. `gathered` holds 64 * inputs floats.
+void filmsr_winograd6_filters(const float *weights, long outputs, long inputs, long firstOutput, long outputCount,
+                              float *u, float *gathered);
+
+/// target[i] = source[i] + bias, then slope * that where negative (slope 1: unchanged); with
+/// `accumulate`, target[i] += source[i] + bias. target may be source.
+void filmsr_channel_epilogue(const float *source, float *target, long count, float bias, float slope, int accumulate);
+
+#endif
