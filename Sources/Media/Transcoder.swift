@@ -66,13 +66,22 @@ public enum Transcoder {
 
         let videoWriter = VideoPacketWriter(output: output, stream: videoOut, encoderTimeBase: encoder.context.pointee.time_base)
         let expected = expectedFrameCount(reader)
-        while let frame = try reader.next() {
-            let processed = try processor.process(frame, expecting: size, writing: outputPath)
+        // Frame n is processed while frame n + 1 is decoded and frame n - 1 encoded.
+        let processing = FrameProcessingThread(processor, expecting: size)
+        defer { processing.drain() }
+        func encode(_ collected: (frame: DecodedFrame, picture: RGBImage)?) throws {
+            guard let (frame, processed) = collected else { return }
             videoWriter.expect(pts: frame.pts, duration: frame.duration)
             try encoder.encode(processed, pts: frame.pts, duration: frame.duration, receive: videoWriter.write)
             summary.frames += 1
             progress?(TranscodeProgress(framesDone: summary.frames, frame: frame.index, framesExpected: expected, mediaTime: frame.time))
         }
+        while let frame = try reader.next() {
+            let previous = try processing.collect()
+            processing.start(frame, writing: outputPath)
+            try encode(previous)
+        }
+        try encode(try processing.collect())
         guard summary.frames > 0 else { throw MediaError(inputPath, "video stream has no decodable frames") }
         summary.damage = reader.damage
         try encoder.finish(receive: videoWriter.write)

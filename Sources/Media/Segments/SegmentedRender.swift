@@ -138,10 +138,24 @@ public struct SegmentedRender {
             try segment.file.finish()
             open = nil
         }
+        // Frame n is processed while frame n + 1 is decoded and frame n - 1 encoded; the frame in
+        // flight always belongs to the open segment, which is closed only once it is encoded.
+        let processing = FrameProcessingThread(processor, expecting: size)
+        defer { processing.drain() }
         var rendered = 0, index = 0
+        func encode(_ collected: (frame: DecodedFrame, picture: RGBImage)?) throws {
+            guard let (frame, processed) = collected else { return }
+            open!.packets.expect(pts: frame.pts, duration: frame.duration)
+            try open!.encoder.encode(processed, pts: frame.pts, duration: frame.duration, receive: open!.packets.write)
+            rendered += 1
+            progress?(TranscodeProgress(framesDone: rendered, frame: frame.index, framesExpected: expected, mediaTime: frame.time))
+        }
         while let frame = try reader.next() {
             while index < segments.count - 1 && frame.index >= segments[index].upperBound { index += 1 }
-            if open?.index != index { try close() }
+            if open?.index != index {
+                try encode(try processing.collect())
+                try close()
+            }
             // The last segment takes frames past the planned end, so reading goes on to the end there.
             if index > last { break }
             guard missing.contains(index) else { continue }
@@ -151,12 +165,11 @@ public struct SegmentedRender {
                 let file = try VideoSegmentFile.Writer(path: path, header: VideoSegmentFile.Header(of: encoder))
                 open = (index, encoder, file, VideoPacketWriter(sink: file.write))
             }
-            let processed = try processor.process(frame, expecting: size, writing: segmentPath(index))
-            open!.packets.expect(pts: frame.pts, duration: frame.duration)
-            try open!.encoder.encode(processed, pts: frame.pts, duration: frame.duration, receive: open!.packets.write)
-            rendered += 1
-            progress?(TranscodeProgress(framesDone: rendered, frame: frame.index, framesExpected: expected, mediaTime: frame.time))
+            let previous = try processing.collect()
+            processing.start(frame, writing: segmentPath(index))
+            try encode(previous)
         }
+        try encode(try processing.collect())
         try close()
         if let absent = missing.sorted().first(where: { !FileManager.default.fileExists(atPath: segmentPath($0)) }) {
             throw MediaError(input, "ended before frame \(segments[absent].lowerBound): it has fewer frames than when it was scanned")
