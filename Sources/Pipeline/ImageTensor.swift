@@ -25,3 +25,17 @@ extension RGBImage {
                   pixels: Array(UnsafeBufferPointer(start: start, count: shape.itemSize)))
     }
 }
+
+extension TiledUpscaler {
+    /// `image` upscaled, written straight into the new picture's memory (a 4x frame is tens of
+    /// megabytes: no tensor of it is made and copied).
+    public func upscale(_ image: RGBImage) throws -> RGBImage {
+        let width = image.width * model.scale, height = image.height * model.scale
+        let input = Tensor(image)
+        let pixels = try [Float](unsafeUninitializedCapacity: 3 * width * height) { buffer, count in
+            try upscale(input, into: buffer.baseAddress!)
+            count = buffer.count
+        }
+        return RGBImage(width: width, height: height, pixels: pixels)
+    }
+}

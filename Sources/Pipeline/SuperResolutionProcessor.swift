@@ -18,6 +18,6 @@ public final class SuperResolutionProcessor: FrameProcessor {
     }
 
     public func upscale(_ image: RGBImage) throws -> RGBImage {
-        RGBImage(try upscaler.upscale(Tensor(image)))
+        try upscaler.upscale(image)
     }
 }

@@ -175,6 +175,13 @@ public final class Graph {
         for parameter in parameters { parameter.gradient.fill(0) }
     }
 
+    /// Hands outputs of `forward` back once the caller is done with them: the next inference
+    /// of the same size takes them instead of new memory (a tiled frame's outputs are megabytes
+    /// each, and fresh pages cost a fault apiece).
+    public func recycle(_ outputs: [Tensor]) {
+        for tensor in outputs { pool.give(tensor) }
+    }
+
     private func release(_ blob: Int) {
         if let tensor = activations[blob], !inputBlobs.contains(blob) { pool.give(tensor) }
         activations[blob] = nil

@@ -18,9 +18,18 @@ public struct TiledUpscaler {
 
     /// `image`: 1 x 3 x H x W. Returns 1 x 3 x (H * scale) x (W * scale).
     public func upscale(_ image: Tensor, progress: ((Int, Int) -> Void)? = nil) throws -> Tensor {
+        let shape = image.shape
+        let output = Tensor(Shape(1, shape.channels, shape.height * model.scale, shape.width * model.scale))
+        try upscale(image, into: output.data, progress: progress)
+        return output
+    }
+
+    /// The same, written to `output` (channels x (H * scale) x (W * scale) floats, every one of
+    /// them written): a caller that keeps the picture in memory of its own skips a copy.
+    public func upscale(_ image: Tensor, into output: UnsafeMutablePointer<Float>, progress: ((Int, Int) -> Void)? = nil) throws {
         let (height, width, scale) = (image.shape.height, image.shape.width, model.scale)
         let channels = image.shape.channels
-        let output = Tensor(Shape(1, channels, height * scale, width * scale))
+        let outputWidth = width * scale, outputPlane = height * scale * outputWidth
         let rows = stride(from: 0, to: height, by: tileSize).map { $0 }
         let columns = stride(from: 0, to: width, by: tileSize).map { $0 }
         var done = 0
@@ -43,14 +52,14 @@ public struct TiledUpscaler {
                 let keepWidth = (right - left) * scale
                 for c in 0..<channels {
                     for y in 0..<((bottom - top) * scale) {
-                        (output.plane(0, c) + (top * scale + y) * output.shape.width + left * scale)
+                        (output + c * outputPlane + (top * scale + y) * outputWidth + left * scale)
                             .update(from: result.plane(0, c) + (rowOffset + y) * result.shape.width + columnOffset, count: keepWidth)
                     }
                 }
+                model.graph.recycle([result])
                 done += 1
                 progress?(done, rows.count * columns.count)
             }
         }
-        return output
     }
 }

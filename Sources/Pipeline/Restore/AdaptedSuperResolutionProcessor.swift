@@ -48,10 +48,8 @@ package final class AdaptedSuperResolutionProcessor: FrameProcessor {
             }
             loaded = weights
         }
-        var result = try upscaler.upscale(Tensor(image))
-        if outputScale != upscaler.model.scale {
-            result = Resize.apply(.area, to: result, height: image.height * outputScale, width: image.width * outputScale)
-        }
-        return RGBImage(result)
+        guard outputScale != upscaler.model.scale else { return try upscaler.upscale(image) }
+        let result = try upscaler.upscale(Tensor(image))
+        return RGBImage(Resize.apply(.area, to: result, height: image.height * outputScale, width: image.width * outputScale))
     }
 }
