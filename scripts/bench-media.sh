@@ -18,7 +18,7 @@ frames=$("$filmsr" probe --json "$input" | python3 -c 'import json,sys; print(js
 # The same encoder settings on both sides: libx264 CRF 18 preset medium, audio copied.
 x264=(-c:v libx264 -crf 18 -preset medium)
 declare -A commands=(
-  [filmsr]="$filmsr transcode $input $work/filmsr.mkv --crf 18 --preset medium"
+  [filmsr]="$filmsr transcode $input $work/filmsr.mkv --crf 18 --x264-preset medium"
   [ffmpeg]="ffmpeg -nostdin -loglevel error -y -i $input -map 0:v -map 0:a ${x264[*]} -c:a copy $work/ffmpeg.mkv"
   # ffmpeg forced through the same planar float RGB round trip filmsr makes for every frame.
   [ffmpeg_rgbf32]="ffmpeg -nostdin -loglevel error -y -i $input -map 0:v -map 0:a -vf format=gbrpf32le,format=yuv420p ${x264[*]} -c:a copy $work/ffmpeg_rgb.mkv"

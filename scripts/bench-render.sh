@@ -21,7 +21,7 @@ trap 'rm -rf "$work"' EXIT
 ffmpeg -nostdin -loglevel error -i samples/dvd_ntsc.mpg -map 0:v:0 -map 0:a:0 -frames:v "$frames" -c:v ffv1 -c:a copy "$work/clip.mkv"
 
 declare -A commands=(
-  [filmsr]="$filmsr upscale $work/clip.mkv $work/filmsr.mkv --model compact-x4 --tile 200 --overlap 10 --threads 2 --crf 18 --preset medium"
+  [filmsr]="$filmsr upscale $work/clip.mkv $work/filmsr.mkv --model compact-x4 --tile 200 --overlap 10 --threads 2 --crf 18 --x264-preset medium"
   [chain]="python3 scripts/reference/ncnn_ffmpeg_chain.py $work/clip.mkv $work/chain.mkv --model compact-x4 --threads 2"
 )
 declare -A times

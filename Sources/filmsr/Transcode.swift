@@ -12,8 +12,9 @@ struct EncodingOptions: ParsableArguments {
     @Option(help: "H.264 constant rate factor (lower is better quality).")
     var crf: Double = 18
 
-    @Option(help: "H.264 preset (ultrafast ... veryslow).")
-    var preset = "medium"
+    // Not `--preset`: restore and submit take that for their named sets of options.
+    @Option(name: .customLong("x264-preset"), help: "H.264 encoder (x264) preset, ultrafast ... veryslow.")
+    var x264Preset = "medium"
 
     @Option(name: .customLong("pix-fmt"), help: "Output pixel format (default: follows the codec and the source).")
     var pixelFormat: String?
@@ -38,7 +39,7 @@ struct EncodingOptions: ParsableArguments {
             }
             options[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
         }
-        let encoder = EncoderSettings(codec: codec, crf: crf, preset: preset, pixelFormat: pixelFormat, options: options)
+        let encoder = EncoderSettings(codec: codec, crf: crf, preset: x264Preset, pixelFormat: pixelFormat, options: options)
         return TranscodeOptions(encoder: encoder, copyAudio: !noAudio, copySubtitles: !noSubtitles, filters: try archival.filters())
     }
 }

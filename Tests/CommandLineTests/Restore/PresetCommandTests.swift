@@ -16,10 +16,13 @@ final class PresetCommandTests: CommandLineTestCase {
         let overridden = try filmsrSucceeding(
             [
                 "submit", sample("reel_old.mp4"), folder + "/own.mkv", "--estimate", "--deflicker", "5",
-                "--preset=vhs", "--scale", "4"
+                "--preset=vhs", "--scale", "4", "--x264-preset", "veryfast"
             ] + quick)
         XCTAssertTrue(overridden.errors.contains("deflickered scene by scene over 5 frames"), overridden.errors)
-        XCTAssertTrue(try String(contentsOfFile: folder + "/own.mkv.work/plan.json", encoding: .utf8).contains("\"outputScale\":4"))
+        let plan = try String(contentsOfFile: folder + "/own.mkv.work/plan.json", encoding: .utf8)
+        XCTAssertTrue(plan.contains("\"outputScale\":4"))
+        // The encoder's preset has a name of its own beside the named sets of options.
+        XCTAssertTrue(plan.contains("\"preset\":\"veryfast\""), "x264 preset in: \(plan.prefix(600))")
     }
 
     func testUnknownPresetsAreRefusedAndTheHelpListsEveryPreset() throws {
