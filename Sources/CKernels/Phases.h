@@ -10,6 +10,12 @@
 #endif
 #define INLINE static inline __attribute__((always_inline))
 
+// The exported kernel filmsr_NAME (CLONES: as the CPU chooses) and filmsr_NAME_reference, the
+// same body built for baseline x86-64 alone, which the tests hold every clone to, bit for bit.
+#define KERNEL(name, parameters, arguments)          \
+    CLONES void filmsr_##name parameters { name arguments; } \
+    void filmsr_##name##_reference parameters { name arguments; }
+
 // A row split by column mod N: phases[j * count + i] = row[N i + j]. Reading with a stride in
 // the arithmetic leaves the compiler scalar; a whole interleaved group it vectorizes with
 // permutes, and the arithmetic then runs in unit steps.

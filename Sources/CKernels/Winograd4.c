@@ -11,8 +11,7 @@ long filmsr_winograd4_input_scratch(long width, long blocksAcross) {
     return 6 * (4 * blocksAcross + 2) + width + 4 * (blocksAcross + 1);
 }
 
-CLONES
-void filmsr_winograd4_input(const float *channel, long height, long width, long padTop, long padLeft,
+INLINE void winograd4_input(const float *channel, long height, long width, long padTop, long padLeft,
                             long firstBlockRow, long blockRows, long blocksAcross,
                             float *v, long positionStride, float *scratch) {
     const long rowWidth = 4 * blocksAcross + 2, plane = positionStride;
@@ -77,8 +76,7 @@ void filmsr_winograd4_input(const float *channel, long height, long width, long 
     }
 }
 
-CLONES
-void filmsr_winograd4_output(const float *m, long positionStride, long firstBlockRow, long blockRows,
+INLINE void winograd4_output(const float *m, long positionStride, long firstBlockRow, long blockRows,
                              long blocksAcross, long outputHeight, long outputWidth,
                              float bias, float slope, int accumulate, float *channel, float *scratch) {
     const long products = positionStride, blocksX = blocksAcross;
@@ -120,7 +118,12 @@ void filmsr_winograd4_output(const float *m, long positionStride, long firstBloc
     }
 }
 
-CLONES
-void filmsr_channel_epilogue(const float *source, float *target, long count, float bias, float slope, int accumulate) {
-    channel_epilogue(source, target, count, bias, slope, accumulate);
-}
+KERNEL(winograd4_input,
+       (const float *channel, long height, long width, long padTop, long padLeft, long firstBlockRow, long blockRows, long blocksAcross, float *v, long positionStride, float *scratch),
+       (channel, height, width, padTop, padLeft, firstBlockRow, blockRows, blocksAcross, v, positionStride, scratch))
+KERNEL(winograd4_output,
+       (const float *m, long positionStride, long firstBlockRow, long blockRows, long blocksAcross, long outputHeight, long outputWidth, float bias, float slope, int accumulate, float *channel, float *scratch),
+       (m, positionStride, firstBlockRow, blockRows, blocksAcross, outputHeight, outputWidth, bias, slope, accumulate, channel, scratch))
+KERNEL(channel_epilogue,
+       (const float *source, float *target, long count, float bias, float slope, int accumulate),
+       (source, target, count, bias, slope, accumulate))

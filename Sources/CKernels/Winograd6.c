@@ -38,8 +38,7 @@ long filmsr_winograd6_input_scratch(long width, long blocksAcross) {
     return 8 * (6 * blocksAcross + 2) + width + 6 * (blocksAcross + 1);
 }
 
-CLONES
-void filmsr_winograd6_input(const float *channel, long height, long width, long padTop, long padLeft,
+INLINE void winograd6_input(const float *channel, long height, long width, long padTop, long padLeft,
                             long firstBlockRow, long blockRows, long blocksAcross,
                             float *v, long positionStride, float *scratch) {
     const long rowWidth = 6 * blocksAcross + 2, plane = positionStride, phaseStride = blocksAcross + 1;
@@ -97,8 +96,7 @@ void filmsr_winograd6_input(const float *channel, long height, long width, long 
         o[5][i] = b1 + 32 * b2 + 0.03125f * b3 + m7;                                              \
     } while (0)
 
-CLONES
-void filmsr_winograd6_output(const float *m, long positionStride, long firstBlockRow, long blockRows,
+INLINE void winograd6_output(const float *m, long positionStride, long firstBlockRow, long blockRows,
                              long blocksAcross, long outputHeight, long outputWidth,
                              float bias, float slope, int accumulate, float *channel, float *scratch) {
     const long products = positionStride, blocksX = blocksAcross;
@@ -129,8 +127,7 @@ void filmsr_winograd6_output(const float *m, long positionStride, long firstBloc
     }
 }
 
-CLONES
-void filmsr_winograd6_filters(const float *weights, long outputs, long inputs, long firstOutput, long outputCount,
+INLINE void winograd6_filters(const float *weights, long outputs, long inputs, long firstOutput, long outputCount,
                               float *u, float *gathered) {
     const long stride = outputs * inputs;
     for (long o = firstOutput; o < firstOutput + outputCount; o++) {
@@ -166,3 +163,13 @@ void filmsr_winograd6_filters(const float *weights, long outputs, long inputs, l
         for (int k = 0; k < 64; k++) memcpy(u + k * stride + o * inputs, gathered + k * inputs, (size_t)inputs * sizeof(float));
     }
 }
+
+KERNEL(winograd6_input,
+       (const float *channel, long height, long width, long padTop, long padLeft, long firstBlockRow, long blockRows, long blocksAcross, float *v, long positionStride, float *scratch),
+       (channel, height, width, padTop, padLeft, firstBlockRow, blockRows, blocksAcross, v, positionStride, scratch))
+KERNEL(winograd6_output,
+       (const float *m, long positionStride, long firstBlockRow, long blockRows, long blocksAcross, long outputHeight, long outputWidth, float bias, float slope, int accumulate, float *channel, float *scratch),
+       (m, positionStride, firstBlockRow, blockRows, blocksAcross, outputHeight, outputWidth, bias, slope, accumulate, channel, scratch))
+KERNEL(winograd6_filters,
+       (const float *weights, long outputs, long inputs, long firstOutput, long outputCount, float *u, float *gathered),
+       (weights, outputs, inputs, firstOutput, outputCount, u, gathered))

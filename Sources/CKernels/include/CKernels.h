@@ -44,4 +44,23 @@ void filmsr_winograd6_filters(const float *weights, long outputs, long inputs, l
 /// `accumulate`, target[i] += source[i] + bias. target may be source.
 void filmsr_channel_epilogue(const float *source, float *target, long count, float bias, float slope, int accumulate);
 
+/// The same kernels built for baseline x86-64 alone (no dispatch): the reference that tests hold
+/// the dispatched ones to, bit for bit (no fused multiply-adds anywhere, so no clone rounds
+/// differently).
+void filmsr_winograd4_input_reference(const float *channel, long height, long width, long padTop, long padLeft,
+                                      long firstBlockRow, long blockRows, long blocksAcross,
+                                      float *v, long positionStride, float *scratch);
+void filmsr_winograd4_output_reference(const float *m, long positionStride, long firstBlockRow, long blockRows,
+                                       long blocksAcross, long outputHeight, long outputWidth,
+                                       float bias, float slope, int accumulate, float *channel, float *scratch);
+void filmsr_winograd6_input_reference(const float *channel, long height, long width, long padTop, long padLeft,
+                                      long firstBlockRow, long blockRows, long blocksAcross,
+                                      float *v, long positionStride, float *scratch);
+void filmsr_winograd6_output_reference(const float *m, long positionStride, long firstBlockRow, long blockRows,
+                                       long blocksAcross, long outputHeight, long outputWidth,
+                                       float bias, float slope, int accumulate, float *channel, float *scratch);
+void filmsr_winograd6_filters_reference(const float *weights, long outputs, long inputs, long firstOutput, long outputCount,
+                                        float *u, float *gathered);
+void filmsr_channel_epilogue_reference(const float *source, float *target, long count, float bias, float slope, int accumulate);
+
 #endif
