@@ -1,6 +1,8 @@
 #ifndef FILMSR_CKERNELS_PHASES_H
 #define FILMSR_CKERNELS_PHASES_H
 
+#include <string.h>
+
 // What the Winograd transforms share, inlined into each clone of their callers.
 
 #if defined(__x86_64__)
@@ -15,6 +17,29 @@
 #define KERNEL(name, parameters, arguments)          \
     CLONES void filmsr_##name parameters { name arguments; } \
     void filmsr_##name##_reference parameters { name arguments; }
+
+// A block row's input rows: rows[r] is input row firstRow + r read from column -padLeft on, a
+// row of zeros (`zeros`, width long) where that row is padding. Returns, through first and last,
+// the padded columns [first, last) of a row of rowWidth that lie inside the input.
+INLINE void block_rows(const float *channel, long height, long width, long padLeft, long firstRow, int count,
+                       const float *zeros, long rowWidth, const float **rows, long *first, long *last) {
+    for (int r = 0; r < count; r++) {
+        const long y = firstRow + r;
+        rows[r] = (y >= 0 && y < height ? channel + y * width : zeros) - padLeft;
+    }
+    *first = padLeft < rowWidth ? padLeft : rowWidth;
+    *last = width + padLeft < rowWidth ? width + padLeft : rowWidth;
+    if (*last < *first) *last = *first;
+}
+
+// Zeros in the padded columns (outside [first, last)) of `count` rows of rowWidth.
+INLINE void zero_padding(float *rows, int count, long rowWidth, long first, long last) {
+    if (first == 0 && last == rowWidth) return;
+    for (int r = 0; r < count; r++) {
+        memset(rows + r * rowWidth, 0, (size_t)first * sizeof(float));
+        memset(rows + r * rowWidth + last, 0, (size_t)(rowWidth - last) * sizeof(float));
+    }
+}
 
 // A row split by column mod N: phases[j * count + i] = row[N i + j]. Reading with a stride in
 // the arithmetic leaves the compiler scalar; a whole interleaved group it vectorizes with

@@ -19,19 +19,10 @@ INLINE void winograd4_input(const float *channel, long height, long width, long 
     const long phaseStride = blocksAcross + 1;
     float *phases = zeros + width;
     memset(zeros, 0, (size_t)width * sizeof(float));
-    // Padded column x reads input column x + x0; columns outside [first, last) are padding.
-    const long x0 = -padLeft;
-    long first = -x0 < 0 ? 0 : -x0;
-    if (first > rowWidth) first = rowWidth;
-    long last = width - x0 < rowWidth ? width - x0 : rowWidth;
-    if (last < first) last = first;
     for (long by = firstBlockRow; by < firstBlockRow + blockRows; by++) {
-        const long y0 = 4 * by - padTop;
         const float *d[6];
-        for (int r = 0; r < 6; r++) {
-            const long y = y0 + r;
-            d[r] = (y >= 0 && y < height ? channel + y * width : zeros) + x0;
-        }
+        long first, last;
+        block_rows(channel, height, width, padLeft, 4 * by - padTop, 6, zeros, rowWidth, d, &first, &last);
         float *t0 = scratch, *t1 = t0 + rowWidth, *t2 = t1 + rowWidth, *t3 = t2 + rowWidth, *t4 = t3 + rowWidth,
               *t5 = t4 + rowWidth;
         // B^T d: combine rows, straight from the input.
@@ -46,12 +37,7 @@ INLINE void winograd4_input(const float *channel, long height, long width, long 
             t4[x] = 2 * (a - c) + e - b;
             t5[x] = 4 * a - 5 * c + d5[x];
         }
-        if (first > 0 || last < rowWidth) {
-            for (int r = 0; r < 6; r++) {
-                memset(scratch + r * rowWidth, 0, (size_t)first * sizeof(float));
-                memset(scratch + r * rowWidth + last, 0, (size_t)(rowWidth - last) * sizeof(float));
-            }
-        }
+        zero_padding(scratch, 6, rowWidth, first, last);
         // (.) B: combine columns 4bx .. 4bx + 5 of each half-transformed row, on the row's
         // columns split by x mod 4 (Phases.h): columns 4bx + 4 and 4bx + 5 are phases 0 and 1
         // at bx + 1.
@@ -76,6 +62,16 @@ INLINE void winograd4_input(const float *channel, long height, long width, long 
     }
 }
 
+// A^T applied to (m0 .. m5) read at [i]; results to o0 .. o3 at [i].
+#define AT6(m0, m1, m2, m3, m4, m5, o0, o1, o2, o3, i)                 \
+    do {                                                               \
+        const float a = m1[i], b = m2[i], e = m3[i], f = m4[i];        \
+        o0[i] = m0[i] + a + b + e + f;                                 \
+        o1[i] = a - b + 2 * (e - f);                                   \
+        o2[i] = a + b + 4 * (e + f);                                   \
+        o3[i] = a - b + 8 * (e - f) + m5[i];                           \
+    } while (0)
+
 INLINE void winograd4_output(const float *m, long positionStride, long firstBlockRow, long blockRows,
                              long blocksAcross, long outputHeight, long outputWidth,
                              float bias, float slope, int accumulate, float *channel, float *scratch) {
@@ -90,13 +86,7 @@ INLINE void winograd4_output(const float *m, long positionStride, long firstBloc
                         *restrict s3 = s + 18 * products, *restrict s4 = s + 24 * products, *restrict s5 = s + 30 * products;
             float *restrict p0 = half + c * blocksX, *restrict p1 = half + (6 + c) * blocksX,
                   *restrict p2 = half + (12 + c) * blocksX, *restrict p3 = half + (18 + c) * blocksX;
-            for (long bx = 0; bx < blocksX; bx++) {
-                const float a = s1[bx], b = s2[bx], e = s3[bx], f = s4[bx];
-                p0[bx] = s0[bx] + a + b + e + f;
-                p1[bx] = a - b + 2 * (e - f);
-                p2[bx] = a + b + 4 * (e + f);
-                p3[bx] = a - b + 8 * (e - f) + s5[bx];
-            }
+            for (long bx = 0; bx < blocksX; bx++) AT6(s0, s1, s2, s3, s4, s5, p0, p1, p2, p3, bx);
         }
         // (.) A along x, then the epilogue on the way out.
         const long rows = outputHeight - 4 * by < 4 ? outputHeight - 4 * by : 4;
@@ -105,13 +95,7 @@ INLINE void winograd4_output(const float *m, long positionStride, long firstBloc
             const float *restrict q0 = h, *restrict q1 = h + blocksX, *restrict q2 = h + 2 * blocksX,
                         *restrict q3 = h + 3 * blocksX, *restrict q4 = h + 4 * blocksX, *restrict q5 = h + 5 * blocksX;
             float *restrict o0 = phases, *restrict o1 = o0 + blocksX, *restrict o2 = o1 + blocksX, *restrict o3 = o2 + blocksX;
-            for (long bx = 0; bx < blocksX; bx++) {
-                const float a = q1[bx], b = q2[bx], e = q3[bx], f = q4[bx];
-                o0[bx] = q0[bx] + a + b + e + f;
-                o1[bx] = a - b + 2 * (e - f);
-                o2[bx] = a + b + 4 * (e + f);
-                o3[bx] = a - b + 8 * (e - f) + q5[bx];
-            }
+            for (long bx = 0; bx < blocksX; bx++) AT6(q0, q1, q2, q3, q4, q5, o0, o1, o2, o3, bx);
             merge_phases4(phases, line, blocksX);
             channel_epilogue(line, channel + (4 * by + r) * outputWidth, outputWidth, bias, slope, accumulate);
         }

@@ -44,30 +44,17 @@ INLINE void winograd6_input(const float *channel, long height, long width, long 
     const long rowWidth = 6 * blocksAcross + 2, plane = positionStride, phaseStride = blocksAcross + 1;
     float *zeros = scratch + 8 * rowWidth, *phases = zeros + width;
     memset(zeros, 0, (size_t)width * sizeof(float));
-    const long x0 = -padLeft;
-    long first = -x0 < 0 ? 0 : -x0;
-    if (first > rowWidth) first = rowWidth;
-    long last = width - x0 < rowWidth ? width - x0 : rowWidth;
-    if (last < first) last = first;
     for (long by = firstBlockRow; by < firstBlockRow + blockRows; by++) {
-        const long y0 = 6 * by - padTop;
         const float *d[8];
-        for (int r = 0; r < 8; r++) {
-            const long y = y0 + r;
-            d[r] = (y >= 0 && y < height ? channel + y * width : zeros) + x0;
-        }
+        long first, last;
+        block_rows(channel, height, width, padLeft, 6 * by - padTop, 8, zeros, rowWidth, d, &first, &last);
         // B^T d: combine rows, straight from the input.
         float *restrict t[8];
         for (int r = 0; r < 8; r++) t[r] = scratch + r * rowWidth;
         const float *restrict d0 = d[0], *restrict d1 = d[1], *restrict d2 = d[2], *restrict d3 = d[3],
                     *restrict d4 = d[4], *restrict d5 = d[5], *restrict d6 = d[6], *restrict d7 = d[7];
         for (long x = first; x < last; x++) BT8(d0[x], d1[x], d2[x], d3[x], d4[x], d5[x], d6[x], d7[x], t, x);
-        if (first > 0 || last < rowWidth) {
-            for (int r = 0; r < 8; r++) {
-                memset(t[r], 0, (size_t)first * sizeof(float));
-                memset(t[r] + last, 0, (size_t)(rowWidth - last) * sizeof(float));
-            }
-        }
+        zero_padding(scratch, 8, rowWidth, first, last);
         // (.) B along x, on the row's columns split by x mod 6 (Phases.h): columns 6bx + 6 and
         // 6bx + 7 are phases 0 and 1 at bx + 1.
         const long base = (by - firstBlockRow) * blocksAcross;
