@@ -27,8 +27,9 @@ enum Winograd {
         var positions: Int { (outputBlock + 2) * (outputBlock + 2) }
 
         /// F(6x6) for outputs of at least 160 pixels a side, F(4x4) below. F(6x6)'s 1.27x fewer
-        /// products per pixel cost more transform work per pixel and larger partial edge blocks: on compact-x4 at 2 threads it rendered 200-pixel tiles
-        /// about 5% faster but 128 x 128 frames about 20% slower (README, Benchmarks).
+        /// products per pixel cost more transform work per pixel and larger partial edge
+        /// blocks: on compact-x4 at 2 threads it rendered 200-pixel tiles about 5% faster but
+        /// 128 x 128 frames about 20% slower (docs/studies/README.md).
         static func suited(outputHeight: Int, outputWidth: Int) -> Tile {
             min(outputHeight, outputWidth) >= 160 ? .six : .four
         }

@@ -19,8 +19,10 @@ final class DispatchedKernelTests: XCTestCase {
 
     func testInputTransformsMatchTheBaselineBuild() {
         var generator = SeededGenerator(seed: 31)
-        typealias Transform = (UnsafePointer<Float>?, Int, Int, Int, Int, Int, Int, Int, UnsafeMutablePointer<Float>?, Int,
-                               UnsafeMutablePointer<Float>?) -> Void
+        typealias Transform = (
+            UnsafePointer<Float>?, Int, Int, Int, Int, Int, Int, Int, UnsafeMutablePointer<Float>?, Int,
+            UnsafeMutablePointer<Float>?
+        ) -> Void
         let kernels: [(Winograd.Tile, Transform, Transform, (Int, Int) -> Int)] = [
             (.four, filmsr_winograd4_input, filmsr_winograd4_input_reference, filmsr_winograd4_input_scratch),
             (.six, filmsr_winograd6_input, filmsr_winograd6_input_reference, filmsr_winograd6_input_scratch)
@@ -45,8 +47,10 @@ final class DispatchedKernelTests: XCTestCase {
 
     func testOutputTransformsAndEpiloguesMatchTheBaselineBuild() {
         var generator = SeededGenerator(seed: 32)
-        typealias Transform = (UnsafePointer<Float>?, Int, Int, Int, Int, Int, Int, Float, Float, Int32,
-                               UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?) -> Void
+        typealias Transform = (
+            UnsafePointer<Float>?, Int, Int, Int, Int, Int, Int, Float, Float, Int32,
+            UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?
+        ) -> Void
         let kernels: [(Winograd.Tile, Transform, Transform, Int)] = [
             (.four, filmsr_winograd4_output, filmsr_winograd4_output_reference, 32),
             (.six, filmsr_winograd6_output, filmsr_winograd6_output_reference, 60)
@@ -80,7 +84,9 @@ final class DispatchedKernelTests: XCTestCase {
         var generator = SeededGenerator(seed: 33)
         let outputs = 7, inputs = 5
         let weights = random(outputs * inputs * 9, &generator)
-        func run(_ transform: (UnsafePointer<Float>?, Int, Int, Int, Int, UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?) -> Void) -> [Float] {
+        func run(_ transform: (UnsafePointer<Float>?, Int, Int, Int, Int, UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?) -> Void)
+            -> [Float]
+        {
             var u = [Float](repeating: .nan, count: 64 * outputs * inputs)
             var gathered = [Float](repeating: 0, count: 64 * inputs)
             transform(weights, outputs, inputs, 0, outputs, &u, &gathered)

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import Media
 
 /// Transcodes and segmented renders process frame n on a thread of their own while frame n + 1
@@ -28,8 +29,9 @@ final class OverlappedProcessingTests: XCTestCase {
                 if Thread.current == callingThread { ranOnCallingThread = true }
             }
             usleep(UInt32(frame.index * 7 % 5) * 4000)
-            let image = RGBImage(width: frame.image.width, height: frame.image.height,
-                                 pixels: [Float](repeating: Self.level(frame.index), count: frame.image.pixels.count))
+            let image = RGBImage(
+                width: frame.image.width, height: frame.image.height,
+                pixels: [Float](repeating: Self.level(frame.index), count: frame.image.pixels.count))
             lock.withLock { running -= 1 }
             return image
         }
@@ -74,8 +76,9 @@ final class OverlappedProcessingTests: XCTestCase {
         let directory = try temporaryDirectory()
         let input = try source(directory), output = directory + "/painted.mkv"
         let painter = Painter()
-        let render = try SegmentedRender(input: input, output: output, folder: output + ".segments",
-                                         segments: [0..<7, 7..<8, 8..<20], options: TranscodeOptions(encoder: EncoderSettings(codec: .ffv1)))
+        let render = try SegmentedRender(
+            input: input, output: output, folder: output + ".segments",
+            segments: [0..<7, 7..<8, 8..<20], options: TranscodeOptions(encoder: EncoderSettings(codec: .ffv1)))
         XCTAssertEqual(try render.render(processor: painter), 20)
         assertCalls(painter, frames: 20)
         try render.join()

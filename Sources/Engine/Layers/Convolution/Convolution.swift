@@ -13,7 +13,7 @@ public final class Convolution: Layer, WorkspaceUser, AbsorbsNextLayer {
     public let outputChannels: Int
     public let geometry: ConvolutionGeometry
     public let activation: Activation
-    /// Winograd F(4x4, 3x3) where the geometry allows (forward: 3x3, stride 1; backward: also
+    /// Winograd F(4x4, 3x3) or F(6x6, 3x3) where the geometry allows (forward: 3x3, stride 1; backward: also
     /// padding 1); im2col otherwise.
     public var allowsWinograd = true
     /// The Winograd algebra of the forward pass and of the input gradient; nil: chosen by the
