@@ -77,9 +77,7 @@ public enum Transcoder {
             progress?(TranscodeProgress(framesDone: summary.frames, frame: frame.index, framesExpected: expected, mediaTime: frame.time))
         }
         while let frame = try reader.next() {
-            let previous = try processing.collect()
-            processing.start(frame, writing: outputPath)
-            try encode(previous)
+            try encode(try processing.handOver(frame, writing: outputPath))
         }
         try encode(try processing.collect())
         guard summary.frames > 0 else { throw MediaError(inputPath, "video stream has no decodable frames") }

@@ -36,6 +36,22 @@ enum Winograd {
 
         /// Blocks along an output side of `length`.
         func blocks(along length: Int) -> Int { (length + outputBlock - 1) / outputBlock }
+
+        /// This algebra's input transform and the floats of scratch it needs (CKernels.h).
+        var inputTransform: @convention(c) (UnsafePointer<Float>?, Int, Int, Int, Int, Int, Int, Int, UnsafeMutablePointer<Float>?, Int,
+                                            UnsafeMutablePointer<Float>?) -> Void {
+            self == .four ? filmsr_winograd4_input : filmsr_winograd6_input
+        }
+        func inputScratch(width: Int, blocksAcross: Int) -> Int {
+            self == .four ? filmsr_winograd4_input_scratch(width, blocksAcross) : filmsr_winograd6_input_scratch(width, blocksAcross)
+        }
+
+        /// This algebra's output transform and the floats of scratch it needs per block column.
+        var outputTransform: @convention(c) (UnsafePointer<Float>?, Int, Int, Int, Int, Int, Int, Float, Float, Int32,
+                                             UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?) -> Void {
+            self == .four ? filmsr_winograd4_output : filmsr_winograd6_output
+        }
+        var outputScratchPerBlock: Int { self == .four ? 32 : 60 }
     }
 
     static func applies(to geometry: ConvolutionGeometry) -> Bool {
@@ -126,19 +142,13 @@ enum Winograd {
         let v = workspace, m = workspace + tile.positions * inputs * blocks
         // Row scratch: for the input transform, then for the output transform's half-transformed
         // rows, one output row and its phases (CKernels.h).
-        let inputScratch = tile == .four ? inputScratchSize(width: width, blocksAcross: blocksX)
-            : filmsr_winograd6_input_scratch(width, blocksX)
-        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(inputScratch, (tile == .four ? 32 : 60) * blocksX))
+        let scratch = UnsafeMutablePointer<Float>.allocate(
+            capacity: max(tile.inputScratch(width: width, blocksAcross: blocksX), tile.outputScratchPerBlock * blocksX))
         defer { scratch.deallocate() }
         let plane = inputs * blocks
         for i in 0..<inputs {
-            if tile == .four {
-                transformInput(planes[i], height: height, width: width, geometry: g, blockRows: blockRows, blocksAcross: blocksX,
-                               into: v + i * blocks, positionStride: plane, scratch: scratch)
-            } else {
-                filmsr_winograd6_input(planes[i], height, width, g.padTop, g.padLeft, blockRows.lowerBound, blockRows.count, blocksX,
-                                       v + i * blocks, plane, scratch)
-            }
+            tile.inputTransform(planes[i], height, width, g.padTop, g.padLeft, blockRows.lowerBound, blockRows.count, blocksX,
+                                v + i * blocks, plane, scratch)
         }
         for k in 0..<tile.positions {
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(outputs), Int32(blocks), Int32(inputs),
@@ -148,9 +158,8 @@ enum Winograd {
         // Output transform y = A^T M A, a block row at a time, then the epilogue on the way out.
         for o in 0..<outputs {
             let (bias, slope) = epilogue.coefficients(channel: o)
-            let output = tile == .four ? filmsr_winograd4_output : filmsr_winograd6_output
-            output(m + o * blocks, outputs * blocks, blockRows.lowerBound, blockRows.count, blocksX, outputHeight, outputWidth,
-                   bias, slope, epilogue.accumulates ? 1 : 0, target + o * outputHeight * outputWidth, scratch)
+            tile.outputTransform(m + o * blocks, outputs * blocks, blockRows.lowerBound, blockRows.count, blocksX, outputHeight,
+                                 outputWidth, bias, slope, epilogue.accumulates ? 1 : 0, target + o * outputHeight * outputWidth, scratch)
         }
     }
 

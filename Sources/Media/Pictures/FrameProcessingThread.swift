@@ -38,6 +38,14 @@ final class FrameProcessingThread: @unchecked Sendable {
         return (frame, try result!.get())
     }
 
+    /// `collect`, then `start(frame, writing: path)`: the frame before comes back while `frame`
+    /// is being processed.
+    func handOver(_ frame: DecodedFrame, writing path: String) throws -> (frame: DecodedFrame, picture: RGBImage)? {
+        let previous = try collect()
+        start(frame, writing: path)
+        return previous
+    }
+
     /// Waits for the frame in flight, if any, discarding it: before leaving on an error, so that
     /// the processor is not still at work when the caller tears down.
     func drain() {

@@ -165,9 +165,7 @@ public struct SegmentedRender {
                 let file = try VideoSegmentFile.Writer(path: path, header: VideoSegmentFile.Header(of: encoder))
                 open = (index, encoder, file, VideoPacketWriter(sink: file.write))
             }
-            let previous = try processing.collect()
-            processing.start(frame, writing: segmentPath(index))
-            try encode(previous)
+            try encode(try processing.handOver(frame, writing: segmentPath(index)))
         }
         try encode(try processing.collect())
         try close()

@@ -48,6 +48,12 @@ struct BenchEngine: ParsableCommand {
             }
             FileHandle.standardOutput.synchronizeFile()
         }
+        // compact-x4 on a small frame and, in ncnn's 200-pixel tiles, a DVD frame.
+        func reportCompactInference(threads: Int) throws {
+            for (width, height) in [(128, 128), (720, 480)] {
+                try report(EngineBenchmark.upscale(compact, width: width, height: height, tile: 200, overlap: 10, threads: threads, runs: runs))
+            }
+        }
         for threads in threads {
             if trainingOnly {
                 try report(EngineBenchmark.trainingStep(compact, batch: 4, patch: 64, threads: threads, runs: runs))
@@ -58,8 +64,7 @@ struct BenchEngine: ParsableCommand {
                 continue
             }
             if inferenceOnly {
-                try report(EngineBenchmark.upscale(compact, width: 128, height: 128, tile: 200, overlap: 10, threads: threads, runs: runs))
-                try report(EngineBenchmark.upscale(compact, width: 720, height: 480, tile: 200, overlap: 10, threads: threads, runs: runs))
+                try reportCompactInference(threads: threads)
                 continue
             }
             for result in EngineBenchmark.convolution(inputChannels: 64, outputChannels: 64, size: 128, threads: threads, runs: runs) {
@@ -68,8 +73,7 @@ struct BenchEngine: ParsableCommand {
             for result in EngineBenchmark.convolution(inputChannels: 192, outputChannels: 64, size: 64, threads: threads, runs: runs) {
                 try report(result)
             }
-            try report(EngineBenchmark.upscale(compact, width: 128, height: 128, tile: 200, overlap: 10, threads: threads, runs: runs))
-            try report(EngineBenchmark.upscale(compact, width: 720, height: 480, tile: 200, overlap: 10, threads: threads, runs: runs))
+            try reportCompactInference(threads: threads)
             try report(EngineBenchmark.upscale(rrdb, width: 128, height: 128, tile: 200, overlap: 10, threads: threads, runs: max(1, runs / 2)))
             if full {
                 try report(EngineBenchmark.upscale(rrdb, width: 720, height: 480, tile: 200, overlap: 10, threads: threads, runs: 1))
