@@ -32,6 +32,19 @@ INLINE void block_rows(const float *channel, long height, long width, long padLe
     if (*last < *first) *last = *first;
 }
 
+// Asks for `count` floats from `start` to be brought into L2 (for writing with `forWriting`): the
+// plane that the caller's next call reads or writes, while this one computes. A layer's planes
+// outgrow L2, and each call touches only a few short rows of its plane, too short for the
+// hardware's prefetcher to catch up; waiting on them cost the transforms a third of their time.
+// Prefetching changes no result.
+INLINE void prefetch_row(const float *start, long count, int forWriting) {
+    const char *bytes = (const char *)start;
+    for (long offset = 0; offset < count * (long)sizeof(float); offset += 64) {
+        if (forWriting) __builtin_prefetch(bytes + offset, 1, 1);
+        else __builtin_prefetch(bytes + offset, 0, 1);
+    }
+}
+
 // Zeros in the padded columns (outside [first, last)) of `count` rows of rowWidth.
 INLINE void zero_padding(float *rows, int count, long rowWidth, long first, long last) {
     if (first == 0 && last == rowWidth) return;

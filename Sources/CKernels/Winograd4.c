@@ -13,7 +13,7 @@ long filmsr_winograd4_input_scratch(long width, long blocksAcross) {
 
 INLINE void winograd4_input(const float *channel, long height, long width, long padTop, long padLeft,
                             long firstBlockRow, long blockRows, long blocksAcross,
-                            float *v, long positionStride, float *scratch) {
+                            float *v, long positionStride, float *scratch, const float *following) {
     const long rowWidth = 4 * blocksAcross + 2, plane = positionStride;
     float *zeros = scratch + 6 * rowWidth;
     const long phaseStride = blocksAcross + 1;
@@ -38,6 +38,11 @@ INLINE void winograd4_input(const float *channel, long height, long width, long 
             t5[x] = 4 * a - 5 * c + d5[x];
         }
         zero_padding(scratch, 6, rowWidth, first, last);
+        if (following)
+            for (int r = 0; r < 6; r++) {
+                const long y = 4 * by - padTop + r;
+                if (y >= 0 && y < height) prefetch_row(following + y * width, width, 0);
+            }
         // (.) B: combine columns 4bx .. 4bx + 5 of each half-transformed row, on the row's
         // columns split by x mod 4 (Phases.h): columns 4bx + 4 and 4bx + 5 are phases 0 and 1
         // at bx + 1.
@@ -74,7 +79,7 @@ INLINE void winograd4_input(const float *channel, long height, long width, long 
 
 INLINE void winograd4_output(const float *m, long positionStride, long firstBlockRow, long blockRows,
                              long blocksAcross, long outputHeight, long outputWidth,
-                             float bias, float slope, int accumulate, float *channel, float *scratch) {
+                             float bias, float slope, int accumulate, float *channel, float *scratch, float *following) {
     const long products = positionStride, blocksX = blocksAcross;
     float *half = scratch, *line = half + 24 * blocksX, *phases = line + 4 * blocksX;
     for (long by = firstBlockRow; by < firstBlockRow + blockRows; by++) {
@@ -96,6 +101,7 @@ INLINE void winograd4_output(const float *m, long positionStride, long firstBloc
                         *restrict q3 = h + 3 * blocksX, *restrict q4 = h + 4 * blocksX, *restrict q5 = h + 5 * blocksX;
             float *restrict o0 = phases, *restrict o1 = o0 + blocksX, *restrict o2 = o1 + blocksX, *restrict o3 = o2 + blocksX;
             for (long bx = 0; bx < blocksX; bx++) AT6(q0, q1, q2, q3, q4, q5, o0, o1, o2, o3, bx);
+            if (following) prefetch_row(following + (4 * by + r) * outputWidth, outputWidth, 1);
             merge_phases4(phases, line, blocksX);
             channel_epilogue(line, channel + (4 * by + r) * outputWidth, outputWidth, bias, slope, accumulate);
         }
@@ -103,11 +109,11 @@ INLINE void winograd4_output(const float *m, long positionStride, long firstBloc
 }
 
 KERNEL(winograd4_input,
-       (const float *channel, long height, long width, long padTop, long padLeft, long firstBlockRow, long blockRows, long blocksAcross, float *v, long positionStride, float *scratch),
-       (channel, height, width, padTop, padLeft, firstBlockRow, blockRows, blocksAcross, v, positionStride, scratch))
+       (const float *channel, long height, long width, long padTop, long padLeft, long firstBlockRow, long blockRows, long blocksAcross, float *v, long positionStride, float *scratch, const float *following),
+       (channel, height, width, padTop, padLeft, firstBlockRow, blockRows, blocksAcross, v, positionStride, scratch, following))
 KERNEL(winograd4_output,
-       (const float *m, long positionStride, long firstBlockRow, long blockRows, long blocksAcross, long outputHeight, long outputWidth, float bias, float slope, int accumulate, float *channel, float *scratch),
-       (m, positionStride, firstBlockRow, blockRows, blocksAcross, outputHeight, outputWidth, bias, slope, accumulate, channel, scratch))
+       (const float *m, long positionStride, long firstBlockRow, long blockRows, long blocksAcross, long outputHeight, long outputWidth, float bias, float slope, int accumulate, float *channel, float *scratch, float *following),
+       (m, positionStride, firstBlockRow, blockRows, blocksAcross, outputHeight, outputWidth, bias, slope, accumulate, channel, scratch, following))
 KERNEL(channel_epilogue,
        (const float *source, float *target, long count, float bias, float slope, int accumulate),
        (source, target, count, bias, slope, accumulate))

@@ -40,7 +40,7 @@ long filmsr_winograd6_input_scratch(long width, long blocksAcross) {
 
 INLINE void winograd6_input(const float *channel, long height, long width, long padTop, long padLeft,
                             long firstBlockRow, long blockRows, long blocksAcross,
-                            float *v, long positionStride, float *scratch) {
+                            float *v, long positionStride, float *scratch, const float *following) {
     const long rowWidth = 6 * blocksAcross + 2, plane = positionStride, phaseStride = blocksAcross + 1;
     float *zeros = scratch + 8 * rowWidth, *phases = zeros + width;
     memset(zeros, 0, (size_t)width * sizeof(float));
@@ -55,6 +55,11 @@ INLINE void winograd6_input(const float *channel, long height, long width, long 
                     *restrict d4 = d[4], *restrict d5 = d[5], *restrict d6 = d[6], *restrict d7 = d[7];
         for (long x = first; x < last; x++) BT8(d0[x], d1[x], d2[x], d3[x], d4[x], d5[x], d6[x], d7[x], t, x);
         zero_padding(scratch, 8, rowWidth, first, last);
+        if (following)
+            for (int r = 0; r < 8; r++) {
+                const long y = 6 * by - padTop + r;
+                if (y >= 0 && y < height) prefetch_row(following + y * width, width, 0);
+            }
         // (.) B along x, on the row's columns split by x mod 6 (Phases.h): columns 6bx + 6 and
         // 6bx + 7 are phases 0 and 1 at bx + 1.
         const long base = (by - firstBlockRow) * blocksAcross;
@@ -85,7 +90,7 @@ INLINE void winograd6_input(const float *channel, long height, long width, long 
 
 INLINE void winograd6_output(const float *m, long positionStride, long firstBlockRow, long blockRows,
                              long blocksAcross, long outputHeight, long outputWidth,
-                             float bias, float slope, int accumulate, float *channel, float *scratch) {
+                             float bias, float slope, int accumulate, float *channel, float *scratch, float *following) {
     const long products = positionStride, blocksX = blocksAcross;
     float *half = scratch, *line = half + 48 * blocksX, *phases = line + 6 * blocksX;
     for (long by = firstBlockRow; by < firstBlockRow + blockRows; by++) {
@@ -108,6 +113,7 @@ INLINE void winograd6_output(const float *m, long positionStride, long firstBloc
             for (int j = 0; j < 6; j++) o[j] = phases + j * blocksX;
             for (long bx = 0; bx < blocksX; bx++)
                 AT8(q[0][bx], q[1][bx], q[2][bx], q[3][bx], q[4][bx], q[5][bx], q[6][bx], q[7][bx], o, bx);
+            if (following) prefetch_row(following + (6 * by + r) * outputWidth, outputWidth, 1);
             merge_phases6(phases, line, blocksX);
             channel_epilogue(line, channel + (6 * by + r) * outputWidth, outputWidth, bias, slope, accumulate);
         }
@@ -152,11 +158,11 @@ INLINE void winograd6_filters(const float *weights, long outputs, long inputs, l
 }
 
 KERNEL(winograd6_input,
-       (const float *channel, long height, long width, long padTop, long padLeft, long firstBlockRow, long blockRows, long blocksAcross, float *v, long positionStride, float *scratch),
-       (channel, height, width, padTop, padLeft, firstBlockRow, blockRows, blocksAcross, v, positionStride, scratch))
+       (const float *channel, long height, long width, long padTop, long padLeft, long firstBlockRow, long blockRows, long blocksAcross, float *v, long positionStride, float *scratch, const float *following),
+       (channel, height, width, padTop, padLeft, firstBlockRow, blockRows, blocksAcross, v, positionStride, scratch, following))
 KERNEL(winograd6_output,
-       (const float *m, long positionStride, long firstBlockRow, long blockRows, long blocksAcross, long outputHeight, long outputWidth, float bias, float slope, int accumulate, float *channel, float *scratch),
-       (m, positionStride, firstBlockRow, blockRows, blocksAcross, outputHeight, outputWidth, bias, slope, accumulate, channel, scratch))
+       (const float *m, long positionStride, long firstBlockRow, long blockRows, long blocksAcross, long outputHeight, long outputWidth, float bias, float slope, int accumulate, float *channel, float *scratch, float *following),
+       (m, positionStride, firstBlockRow, blockRows, blocksAcross, outputHeight, outputWidth, bias, slope, accumulate, channel, scratch, following))
 KERNEL(winograd6_filters,
        (const float *weights, long outputs, long inputs, long firstOutput, long outputCount, float *u, float *gathered),
        (weights, outputs, inputs, firstOutput, outputCount, u, gathered))

@@ -9,30 +9,32 @@
 /// channel plane (height x width, read with padTop rows and padLeft columns of zeros before
 /// it): position k of block (by, bx) goes to v[k * positionStride + (by - firstBlockRow) *
 /// blocksAcross + bx]. `scratch` holds filmsr_winograd4_input_scratch(width, blocksAcross)
-/// floats.
+/// floats. `following`, when not NULL, is the plane the caller transforms next: its rows for
+/// these block rows are prefetched while this one computes (no result changes).
 void filmsr_winograd4_input(const float *channel, long height, long width, long padTop, long padLeft,
                             long firstBlockRow, long blockRows, long blocksAcross,
-                            float *v, long positionStride, float *scratch);
+                            float *v, long positionStride, float *scratch, const float *following);
 long filmsr_winograd4_input_scratch(long width, long blocksAcross);
 
 /// y = A^T M A for one output channel over block rows [firstBlockRow, firstBlockRow +
 /// blockRows): position k's products of block (by, bx) at m[k * positionStride + (by -
 /// firstBlockRow) * blocksAcross + bx]. Each output value v becomes v + bias, then, where
 /// negative, slope * v (slope 1: unchanged); with `accumulate` it is added to the target
-/// instead (no slope then). `scratch` holds 32 * blocksAcross floats.
+/// instead (no slope then). `scratch` holds 32 * blocksAcross floats. `following`, when not
+/// NULL, is the channel the caller writes next: its rows are prefetched for writing.
 void filmsr_winograd4_output(const float *m, long positionStride, long firstBlockRow, long blockRows,
                              long blocksAcross, long outputHeight, long outputWidth,
-                             float bias, float slope, int accumulate, float *channel, float *scratch);
+                             float bias, float slope, int accumulate, float *channel, float *scratch, float *following);
 
 /// The same for F(6x6, 3x3): 8x8 input blocks, 64 positions, 6x6 output blocks (Winograd6.c).
 /// The output's scratch holds 60 * blocksAcross floats.
 void filmsr_winograd6_input(const float *channel, long height, long width, long padTop, long padLeft,
                             long firstBlockRow, long blockRows, long blocksAcross,
-                            float *v, long positionStride, float *scratch);
+                            float *v, long positionStride, float *scratch, const float *following);
 long filmsr_winograd6_input_scratch(long width, long blocksAcross);
 void filmsr_winograd6_output(const float *m, long positionStride, long firstBlockRow, long blockRows,
                              long blocksAcross, long outputHeight, long outputWidth,
-                             float bias, float slope, int accumulate, float *channel, float *scratch);
+                             float bias, float slope, int accumulate, float *channel, float *scratch, float *following);
 
 /// U = G g G^T of F(6x6, 3x3) for output channels [firstOutput, firstOutput + outputCount) of
 /// weights (outputs, inputs, 3, 3): position k's matrix (outputs x inputs) at u + k * outputs *
@@ -49,16 +51,16 @@ void filmsr_channel_epilogue(const float *source, float *target, long count, flo
 /// differently).
 void filmsr_winograd4_input_reference(const float *channel, long height, long width, long padTop, long padLeft,
                                       long firstBlockRow, long blockRows, long blocksAcross,
-                                      float *v, long positionStride, float *scratch);
+                                      float *v, long positionStride, float *scratch, const float *following);
 void filmsr_winograd4_output_reference(const float *m, long positionStride, long firstBlockRow, long blockRows,
                                        long blocksAcross, long outputHeight, long outputWidth,
-                                       float bias, float slope, int accumulate, float *channel, float *scratch);
+                                       float bias, float slope, int accumulate, float *channel, float *scratch, float *following);
 void filmsr_winograd6_input_reference(const float *channel, long height, long width, long padTop, long padLeft,
                                       long firstBlockRow, long blockRows, long blocksAcross,
-                                      float *v, long positionStride, float *scratch);
+                                      float *v, long positionStride, float *scratch, const float *following);
 void filmsr_winograd6_output_reference(const float *m, long positionStride, long firstBlockRow, long blockRows,
                                        long blocksAcross, long outputHeight, long outputWidth,
-                                       float bias, float slope, int accumulate, float *channel, float *scratch);
+                                       float bias, float slope, int accumulate, float *channel, float *scratch, float *following);
 void filmsr_winograd6_filters_reference(const float *weights, long outputs, long inputs, long firstOutput, long outputCount,
                                         float *u, float *gathered);
 void filmsr_channel_epilogue_reference(const float *source, float *target, long count, float bias, float slope, int accumulate);

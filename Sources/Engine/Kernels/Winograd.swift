@@ -39,7 +39,7 @@ enum Winograd {
 
         /// This algebra's input transform and the floats of scratch it needs (CKernels.h).
         var inputTransform: @convention(c) (UnsafePointer<Float>?, Int, Int, Int, Int, Int, Int, Int, UnsafeMutablePointer<Float>?, Int,
-                                            UnsafeMutablePointer<Float>?) -> Void {
+                                            UnsafeMutablePointer<Float>?, UnsafePointer<Float>?) -> Void {
             self == .four ? filmsr_winograd4_input : filmsr_winograd6_input
         }
         func inputScratch(width: Int, blocksAcross: Int) -> Int {
@@ -48,7 +48,7 @@ enum Winograd {
 
         /// This algebra's output transform and the floats of scratch it needs per block column.
         var outputTransform: @convention(c) (UnsafePointer<Float>?, Int, Int, Int, Int, Int, Int, Float, Float, Int32,
-                                             UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?) -> Void {
+                                             UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?) -> Void {
             self == .four ? filmsr_winograd4_output : filmsr_winograd6_output
         }
         var outputScratchPerBlock: Int { self == .four ? 32 : 60 }
@@ -146,9 +146,10 @@ enum Winograd {
             capacity: max(tile.inputScratch(width: width, blocksAcross: blocksX), tile.outputScratchPerBlock * blocksX))
         defer { scratch.deallocate() }
         let plane = inputs * blocks
+        // Each transform is handed the plane of the next call, to prefetch (CKernels.h).
         for i in 0..<inputs {
             tile.inputTransform(planes[i], height, width, g.padTop, g.padLeft, blockRows.lowerBound, blockRows.count, blocksX,
-                                v + i * blocks, plane, scratch)
+                                v + i * blocks, plane, scratch, i + 1 < inputs ? planes[i + 1] : nil)
         }
         for k in 0..<tile.positions {
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(outputs), Int32(blocks), Int32(inputs),
@@ -156,10 +157,12 @@ enum Winograd {
                         0, m + k * outputs * blocks, Int32(blocks))
         }
         // Output transform y = A^T M A, a block row at a time, then the epilogue on the way out.
+        let outputPlane = outputHeight * outputWidth
         for o in 0..<outputs {
             let (bias, slope) = epilogue.coefficients(channel: o)
             tile.outputTransform(m + o * blocks, outputs * blocks, blockRows.lowerBound, blockRows.count, blocksX, outputHeight,
-                                 outputWidth, bias, slope, epilogue.accumulates ? 1 : 0, target + o * outputHeight * outputWidth, scratch)
+                                 outputWidth, bias, slope, epilogue.accumulates ? 1 : 0, target + o * outputPlane, scratch,
+                                 o + 1 < outputs ? target + (o + 1) * outputPlane : nil)
         }
     }
 
@@ -174,6 +177,6 @@ enum Winograd {
                                blockRows: Range<Int>, blocksAcross blocksX: Int, into v: UnsafeMutablePointer<Float>,
                                positionStride plane: Int, scratch: UnsafeMutablePointer<Float>) {
         filmsr_winograd4_input(channel, height, width, g.padTop, g.padLeft, blockRows.lowerBound, blockRows.count, blocksX,
-                               v, plane, scratch)
+                               v, plane, scratch, nil)
     }
 }

@@ -21,7 +21,7 @@ final class DispatchedKernelTests: XCTestCase {
         var generator = SeededGenerator(seed: 31)
         typealias Transform = (
             UnsafePointer<Float>?, Int, Int, Int, Int, Int, Int, Int, UnsafeMutablePointer<Float>?, Int,
-            UnsafeMutablePointer<Float>?
+            UnsafeMutablePointer<Float>?, UnsafePointer<Float>?
         ) -> Void
         let kernels: [(Winograd.Tile, Transform, Transform, (Int, Int) -> Int)] = [
             (.four, filmsr_winograd4_input, filmsr_winograd4_input_reference, filmsr_winograd4_input_scratch),
@@ -29,18 +29,20 @@ final class DispatchedKernelTests: XCTestCase {
         ]
         for (tile, dispatched, reference, scratchSize) in kernels {
             for (height, width, pad) in [(13, 23, 1), (40, 67, 1), (9, 8, 0), (3, 2, 1)] {
-                let channel = random(height * width, &generator)
+                let channel = random(height * width, &generator), following = random(height * width, &generator)
                 let outputHeight = height + 2 * pad - 2, outputWidth = width + 2 * pad - 2
                 let across = tile.blocks(along: outputWidth), down = tile.blocks(along: outputHeight)
                 let first = down > 1 ? 1 : 0, rows = down - first
                 let stride = rows * across
-                func run(_ transform: Transform) -> [Float] {
+                func run(_ transform: Transform, prefetching: UnsafePointer<Float>?) -> [Float] {
                     var v = [Float](repeating: .nan, count: tile.positions * stride)
                     var scratch = [Float](repeating: 0, count: scratchSize(width, across))
-                    transform(channel, height, width, pad, pad, first, rows, across, &v, stride, &scratch)
+                    transform(channel, height, width, pad, pad, first, rows, across, &v, stride, &scratch, prefetching)
                     return v
                 }
-                assertSameBits(run(dispatched), run(reference), "\(tile) input \(height)x\(width) pad \(pad)")
+                // The dispatched one also prefetches a following plane, which must change nothing.
+                assertSameBits(run(dispatched, prefetching: following), run(reference, prefetching: nil),
+                               "\(tile) input \(height)x\(width) pad \(pad)")
             }
         }
     }
@@ -49,7 +51,7 @@ final class DispatchedKernelTests: XCTestCase {
         var generator = SeededGenerator(seed: 32)
         typealias Transform = (
             UnsafePointer<Float>?, Int, Int, Int, Int, Int, Int, Float, Float, Int32,
-            UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?
+            UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?
         ) -> Void
         let kernels: [(Winograd.Tile, Transform, Transform, Int)] = [
             (.four, filmsr_winograd4_output, filmsr_winograd4_output_reference, 32),
@@ -62,9 +64,10 @@ final class DispatchedKernelTests: XCTestCase {
                     let stride = down * across
                     let m = random(tile.positions * stride, &generator), start = random(height * width, &generator)
                     func run(_ transform: Transform) -> [Float] {
-                        var channel = start
+                        var channel = start, following = start
                         var scratch = [Float](repeating: 0, count: scratchPerBlock * across)
-                        transform(m, stride, 0, down, across, height, width, 0.25, slope, accumulate, &channel, &scratch)
+                        transform(m, stride, 0, down, across, height, width, 0.25, slope, accumulate, &channel, &scratch, &following)
+                        XCTAssertEqual(following, start, "prefetching the following channel leaves it as it was")
                         return channel
                     }
                     assertSameBits(run(dispatched), run(reference), "\(tile) output \(height)x\(width) slope \(slope) accumulate \(accumulate)")
