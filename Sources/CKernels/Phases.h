@@ -18,6 +18,31 @@
     CLONES void filmsr_##name parameters { name arguments; } \
     void filmsr_##name##_reference parameters { name arguments; }
 
+// Sixteen floats that the arithmetic treats as one value: each clone compiles them to what its
+// CPU has (one AVX-512 register, two AVX2 ones, four SSE ones), lane by lane the same rounding.
+// Rows are walked in whole vectors, the last one overlapping the one before it (`next_vector`):
+// no scalar remainder, and lanes computed twice get the same values.
+#define LANES 16
+typedef float lanes __attribute__((vector_size(LANES * sizeof(float))));
+
+INLINE lanes load_lanes(const float *source) {
+    lanes value;
+    memcpy(&value, source, sizeof value);
+    return value;
+}
+
+INLINE void store_lanes(float *target, lanes value) { memcpy(target, &value, sizeof value); }
+
+// `count` rounded up to whole vectors.
+INLINE long whole_lanes(long count) { return (count + LANES - 1) / LANES * LANES; }
+
+// The vector start after `start` in [begin, end) (end - begin >= LANES): start + LANES, or
+// end - LANES for the last one; -1 when done.
+INLINE long next_vector(long start, long end) {
+    if (start + LANES >= end) return -1;
+    return start + 2 * LANES <= end ? start + LANES : end - LANES;
+}
+
 // A block row's input rows: rows[r] is input row firstRow + r read from column -padLeft on, a
 // row of zeros (`zeros`, width long) where that row is padding. Returns, through first and last,
 // the padded columns [first, last) of a row of rowWidth that lie inside the input.

@@ -17,44 +17,54 @@
 //   A^T = [1 1 1 1 1 1 1 0; 0 1 -1 2 -2 1/2 -1/2 0; 0 1 1 4 4 1/4 1/4 0;
 //          0 1 -1 8 -8 1/8 -1/8 0; 0 1 1 16 16 1/16 1/16 0; 0 1 -1 32 -32 1/32 -1/32 1]
 
-// B^T applied to (d0 .. d7), each a pointer read at [i]; results to t0 .. t7 at [i].
-#define BT8(d0, d1, d2, d3, d4, d5, d6, d7, t, i)                                                 \
+// B^T applied to x0 .. x7 of `type` (float or lanes); OUT(j, value) stores result j.
+#define BT8(type, x0, x1, x2, x3, x4, x5, x6, x7, OUT)                                           \
     do {                                                                                         \
-        const float x1 = d1, x2 = d2, x3 = d3, x4 = d4, x5 = d5, x6 = d6;                         \
-        const float a12 = x2 + x6 - 4.25f * x4, b12 = x1 + x5 - 4.25f * x3;                       \
-        const float a34 = 0.25f * x2 + x6 - 1.25f * x4, b34 = 0.5f * x1 - 2.5f * x3 + 2 * x5;    \
-        const float a56 = 4 * x2 + x6 - 5 * x4, b56 = 2 * x1 - 2.5f * x3 + 0.5f * x5;            \
-        t[0][i] = d0 - x6 + 5.25f * (x4 - x2);                                                    \
-        t[1][i] = a12 + b12;                                                                      \
-        t[2][i] = a12 - b12;                                                                      \
-        t[3][i] = a34 + b34;                                                                      \
-        t[4][i] = a34 - b34;                                                                      \
-        t[5][i] = a56 + b56;                                                                      \
-        t[6][i] = a56 - b56;                                                                      \
-        t[7][i] = d7 - x1 + 5.25f * (x3 - x5);                                                    \
+        const type a12 = x2 + x6 - 4.25f * x4, b12 = x1 + x5 - 4.25f * x3;                        \
+        const type a34 = 0.25f * x2 + x6 - 1.25f * x4, b34 = 0.5f * x1 - 2.5f * x3 + 2 * x5;     \
+        const type a56 = 4 * x2 + x6 - 5 * x4, b56 = 2 * x1 - 2.5f * x3 + 0.5f * x5;             \
+        OUT(0, x0 - x6 + 5.25f * (x4 - x2));                                                      \
+        OUT(1, a12 + b12);                                                                        \
+        OUT(2, a12 - b12);                                                                        \
+        OUT(3, a34 + b34);                                                                        \
+        OUT(4, a34 - b34);                                                                        \
+        OUT(5, a56 + b56);                                                                        \
+        OUT(6, a56 - b56);                                                                        \
+        OUT(7, x7 - x1 + 5.25f * (x3 - x5));                                                      \
     } while (0)
 
+// Half-transformed rows are read whole vectors of phases long: each is 6 phases of
+// whole_lanes(blocksAcross + 1) floats.
+static long input_row_stride(long blocksAcross) { return 6 * whole_lanes(blocksAcross + 1); }
+
 long filmsr_winograd6_input_scratch(long width, long blocksAcross) {
-    return 8 * (6 * blocksAcross + 2) + width + 6 * (blocksAcross + 1);
+    return 8 * input_row_stride(blocksAcross) + width + 6 * whole_lanes(blocksAcross + 1);
 }
 
 INLINE void winograd6_input(const float *channel, long height, long width, long padTop, long padLeft,
                             long firstBlockRow, long blockRows, long blocksAcross,
                             float *v, long positionStride, float *scratch, const float *following) {
-    const long rowWidth = 6 * blocksAcross + 2, plane = positionStride, phaseStride = blocksAcross + 1;
-    float *zeros = scratch + 8 * rowWidth, *phases = zeros + width;
+    const long rowWidth = 6 * blocksAcross + 2, rowStride = input_row_stride(blocksAcross), plane = positionStride;
+    const long phaseStride = whole_lanes(blocksAcross + 1);
+    float *t = scratch, *zeros = scratch + 8 * rowStride, *phases = zeros + width;
     memset(zeros, 0, (size_t)width * sizeof(float));
     for (long by = firstBlockRow; by < firstBlockRow + blockRows; by++) {
         const float *d[8];
         long first, last;
         block_rows(channel, height, width, padLeft, 6 * by - padTop, 8, zeros, rowWidth, d, &first, &last);
         // B^T d: combine rows, straight from the input.
-        float *restrict t[8];
-        for (int r = 0; r < 8; r++) t[r] = scratch + r * rowWidth;
-        const float *restrict d0 = d[0], *restrict d1 = d[1], *restrict d2 = d[2], *restrict d3 = d[3],
-                    *restrict d4 = d[4], *restrict d5 = d[5], *restrict d6 = d[6], *restrict d7 = d[7];
-        for (long x = first; x < last; x++) BT8(d0[x], d1[x], d2[x], d3[x], d4[x], d5[x], d6[x], d7[x], t, x);
-        zero_padding(scratch, 8, rowWidth, first, last);
+#define HALF_ROW(j, value) t[(j) * rowStride + x] = value
+#define HALF_ROWS(j, value) store_lanes(t + (j) * rowStride + x, value)
+        if (last - first < LANES) {
+            for (long x = first; x < last; x++) BT8(float, d[0][x], d[1][x], d[2][x], d[3][x], d[4][x], d[5][x], d[6][x], d[7][x], HALF_ROW);
+        } else {
+            for (long x = first; x >= 0; x = next_vector(x, last)) {
+                const lanes x0 = load_lanes(d[0] + x), x1 = load_lanes(d[1] + x), x2 = load_lanes(d[2] + x), x3 = load_lanes(d[3] + x),
+                            x4 = load_lanes(d[4] + x), x5 = load_lanes(d[5] + x), x6 = load_lanes(d[6] + x), x7 = load_lanes(d[7] + x);
+                BT8(lanes, x0, x1, x2, x3, x4, x5, x6, x7, HALF_ROWS);
+            }
+        }
+        zero_padding(t, 8, rowStride, first, last);
         if (following)
             for (int r = 0; r < 8; r++) {
                 const long y = 6 * by - padTop + r;
@@ -64,57 +74,87 @@ INLINE void winograd6_input(const float *channel, long height, long width, long 
         // 6bx + 7 are phases 0 and 1 at bx + 1.
         const long base = (by - firstBlockRow) * blocksAcross;
         for (int r = 0; r < 8; r++) {
-            split_phases6(t[r], phases, phaseStride);
-            const float *restrict p0 = phases, *restrict p1 = p0 + phaseStride, *restrict p2 = p1 + phaseStride,
-                        *restrict p3 = p2 + phaseStride, *restrict p4 = p3 + phaseStride, *restrict p5 = p4 + phaseStride;
-            float *restrict k[8];
-            for (int c = 0; c < 8; c++) k[c] = v + (r * 8 + c) * plane + base;
-            for (long bx = 0; bx < blocksAcross; bx++)
-                BT8(p0[bx], p1[bx], p2[bx], p3[bx], p4[bx], p5[bx], p0[bx + 1], p1[bx + 1], k, bx);
+            split_phases6(t + r * rowStride, phases, phaseStride);
+            const float *p = phases;
+            float *k = v + r * 8 * plane + base;
+#define POSITION(c, value) k[(c) * plane + bx] = value
+#define POSITIONS(c, value) store_lanes(k + (c) * plane + bx, value)
+            if (blocksAcross < LANES) {
+                for (long bx = 0; bx < blocksAcross; bx++)
+                    BT8(float, p[bx], p[phaseStride + bx], p[2 * phaseStride + bx], p[3 * phaseStride + bx], p[4 * phaseStride + bx],
+                        p[5 * phaseStride + bx], p[bx + 1], p[phaseStride + bx + 1], POSITION);
+            } else {
+                for (long bx = 0; bx >= 0; bx = next_vector(bx, blocksAcross)) {
+                    const lanes x0 = load_lanes(p + bx), x1 = load_lanes(p + phaseStride + bx), x2 = load_lanes(p + 2 * phaseStride + bx),
+                                x3 = load_lanes(p + 3 * phaseStride + bx), x4 = load_lanes(p + 4 * phaseStride + bx),
+                                x5 = load_lanes(p + 5 * phaseStride + bx), x6 = load_lanes(p + bx + 1), x7 = load_lanes(p + phaseStride + bx + 1);
+                    BT8(lanes, x0, x1, x2, x3, x4, x5, x6, x7, POSITIONS);
+                }
+            }
         }
     }
 }
 
-// A^T applied to (m0 .. m7); results to o0 .. o5 at [i].
-#define AT8(m0, m1, m2, m3, m4, m5, m6, m7, o, i)                                                 \
+// A^T applied to x0 .. x7 of `type`; OUT(j, value) stores result j (0 .. 5).
+#define AT8(type, x0, x1, x2, x3, x4, x5, x6, x7, OUT)                                           \
     do {                                                                                         \
-        const float x1 = m1, x2 = m2, x3 = m3, x4 = m4, x5 = m5, x6 = m6;                         \
-        const float a1 = x1 + x2, b1 = x1 - x2, a2 = x3 + x4, b2 = x3 - x4, a3 = x5 + x6, b3 = x5 - x6; \
-        o[0][i] = m0 + a1 + a2 + a3;                                                              \
-        o[1][i] = b1 + 2 * b2 + 0.5f * b3;                                                        \
-        o[2][i] = a1 + 4 * a2 + 0.25f * a3;                                                       \
-        o[3][i] = b1 + 8 * b2 + 0.125f * b3;                                                      \
-        o[4][i] = a1 + 16 * a2 + 0.0625f * a3;                                                    \
-        o[5][i] = b1 + 32 * b2 + 0.03125f * b3 + m7;                                              \
+        const type a1 = x1 + x2, b1 = x1 - x2, a2 = x3 + x4, b2 = x3 - x4, a3 = x5 + x6, b3 = x5 - x6; \
+        OUT(0, x0 + a1 + a2 + a3);                                                                \
+        OUT(1, b1 + 2 * b2 + 0.5f * b3);                                                          \
+        OUT(2, a1 + 4 * a2 + 0.25f * a3);                                                         \
+        OUT(3, b1 + 8 * b2 + 0.125f * b3);                                                        \
+        OUT(4, a1 + 16 * a2 + 0.0625f * a3);                                                      \
+        OUT(5, b1 + 32 * b2 + 0.03125f * b3 + x7);                                                \
     } while (0)
+
+long filmsr_winograd6_output_scratch(long blocksAcross) { return 60 * whole_lanes(blocksAcross); }
 
 INLINE void winograd6_output(const float *m, long positionStride, long firstBlockRow, long blockRows,
                              long blocksAcross, long outputHeight, long outputWidth,
                              float bias, float slope, int accumulate, float *channel, float *scratch, float *following) {
-    const long products = positionStride, blocksX = blocksAcross;
-    float *half = scratch, *line = half + 48 * blocksX, *phases = line + 6 * blocksX;
+    const long products = positionStride, blocksX = blocksAcross, n = whole_lanes(blocksAcross);
+    float *half = scratch, *line = half + 48 * n, *phases = line + 6 * n;
     for (long by = firstBlockRow; by < firstBlockRow + blockRows; by++) {
         const long base = (by - firstBlockRow) * blocksX;
-        // A^T (.) along y: half holds row r's 8 columns at (8 r + c) * blocksX.
+        // A^T (.) along y: half holds row r's 8 columns at (8 r + c) * n.
         for (int c = 0; c < 8; c++) {
-            const float *restrict s[8];
-            for (int i = 0; i < 8; i++) s[i] = m + (i * 8 + c) * products + base;
-            float *restrict p[6];
-            for (int r = 0; r < 6; r++) p[r] = half + (r * 8 + c) * blocksX;
-            for (long bx = 0; bx < blocksX; bx++)
-                AT8(s[0][bx], s[1][bx], s[2][bx], s[3][bx], s[4][bx], s[5][bx], s[6][bx], s[7][bx], p, bx);
+            const float *s = m + c * products + base;
+            float *h = half + c * n;
+#define HALF(r, value) h[(r) * 8 * n + bx] = value
+#define HALVES(r, value) store_lanes(h + (r) * 8 * n + bx, value)
+            if (blocksX < LANES) {
+                for (long bx = 0; bx < blocksX; bx++)
+                    AT8(float, s[bx], s[8 * products + bx], s[16 * products + bx], s[24 * products + bx], s[32 * products + bx],
+                        s[40 * products + bx], s[48 * products + bx], s[56 * products + bx], HALF);
+            } else {
+                for (long bx = 0; bx >= 0; bx = next_vector(bx, blocksX)) {
+                    const lanes x0 = load_lanes(s + bx), x1 = load_lanes(s + 8 * products + bx), x2 = load_lanes(s + 16 * products + bx),
+                                x3 = load_lanes(s + 24 * products + bx), x4 = load_lanes(s + 32 * products + bx),
+                                x5 = load_lanes(s + 40 * products + bx), x6 = load_lanes(s + 48 * products + bx),
+                                x7 = load_lanes(s + 56 * products + bx);
+                    AT8(lanes, x0, x1, x2, x3, x4, x5, x6, x7, HALVES);
+                }
+            }
         }
         // (.) A along x into the row's six phases, then the row put together and the epilogue.
         const long rows = outputHeight - 6 * by < 6 ? outputHeight - 6 * by : 6;
         for (long r = 0; r < rows; r++) {
-            const float *restrict q[8];
-            for (int c = 0; c < 8; c++) q[c] = half + (r * 8 + c) * blocksX;
-            float *restrict o[6];
-            for (int j = 0; j < 6; j++) o[j] = phases + j * blocksX;
-            for (long bx = 0; bx < blocksX; bx++)
-                AT8(q[0][bx], q[1][bx], q[2][bx], q[3][bx], q[4][bx], q[5][bx], q[6][bx], q[7][bx], o, bx);
+            const float *q = half + r * 8 * n;
+#define PHASE(j, value) phases[(j) * n + bx] = value
+#define PHASES(j, value) store_lanes(phases + (j) * n + bx, value)
+            if (blocksX < LANES) {
+                for (long bx = 0; bx < blocksX; bx++)
+                    AT8(float, q[bx], q[n + bx], q[2 * n + bx], q[3 * n + bx], q[4 * n + bx], q[5 * n + bx], q[6 * n + bx], q[7 * n + bx], PHASE);
+            } else {
+                for (long bx = 0; bx >= 0; bx = next_vector(bx, blocksX)) {
+                    const lanes x0 = load_lanes(q + bx), x1 = load_lanes(q + n + bx), x2 = load_lanes(q + 2 * n + bx), x3 = load_lanes(q + 3 * n + bx),
+                                x4 = load_lanes(q + 4 * n + bx), x5 = load_lanes(q + 5 * n + bx), x6 = load_lanes(q + 6 * n + bx),
+                                x7 = load_lanes(q + 7 * n + bx);
+                    AT8(lanes, x0, x1, x2, x3, x4, x5, x6, x7, PHASES);
+                }
+            }
             if (following) prefetch_row(following + (6 * by + r) * outputWidth, outputWidth, 1);
-            merge_phases6(phases, line, blocksX);
+            merge_phases6(phases, line, n);
             channel_epilogue(line, channel + (6 * by + r) * outputWidth, outputWidth, bias, slope, accumulate);
         }
     }

@@ -20,18 +20,20 @@ long filmsr_winograd4_input_scratch(long width, long blocksAcross);
 /// blockRows): position k's products of block (by, bx) at m[k * positionStride + (by -
 /// firstBlockRow) * blocksAcross + bx]. Each output value v becomes v + bias, then, where
 /// negative, slope * v (slope 1: unchanged); with `accumulate` it is added to the target
-/// instead (no slope then). `scratch` holds 32 * blocksAcross floats. `following`, when not
-/// NULL, is the channel the caller writes next: its rows are prefetched for writing.
+/// instead (no slope then). `scratch` holds filmsr_winograd4_output_scratch(blocksAcross)
+/// floats. `following`, when not NULL, is the channel the caller writes next: its rows are
+/// prefetched for writing.
 void filmsr_winograd4_output(const float *m, long positionStride, long firstBlockRow, long blockRows,
                              long blocksAcross, long outputHeight, long outputWidth,
                              float bias, float slope, int accumulate, float *channel, float *scratch, float *following);
+long filmsr_winograd4_output_scratch(long blocksAcross);
 
 /// The same for F(6x6, 3x3): 8x8 input blocks, 64 positions, 6x6 output blocks (Winograd6.c).
-/// The output's scratch holds 60 * blocksAcross floats.
 void filmsr_winograd6_input(const float *channel, long height, long width, long padTop, long padLeft,
                             long firstBlockRow, long blockRows, long blocksAcross,
                             float *v, long positionStride, float *scratch, const float *following);
 long filmsr_winograd6_input_scratch(long width, long blocksAcross);
+long filmsr_winograd6_output_scratch(long blocksAcross);
 void filmsr_winograd6_output(const float *m, long positionStride, long firstBlockRow, long blockRows,
                              long blocksAcross, long outputHeight, long outputWidth,
                              float bias, float slope, int accumulate, float *channel, float *scratch, float *following);

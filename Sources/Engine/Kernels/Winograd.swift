@@ -46,12 +46,14 @@ enum Winograd {
             self == .four ? filmsr_winograd4_input_scratch(width, blocksAcross) : filmsr_winograd6_input_scratch(width, blocksAcross)
         }
 
-        /// This algebra's output transform and the floats of scratch it needs per block column.
+        /// This algebra's output transform and the floats of scratch it needs.
         var outputTransform: @convention(c) (UnsafePointer<Float>?, Int, Int, Int, Int, Int, Int, Float, Float, Int32,
                                              UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?) -> Void {
             self == .four ? filmsr_winograd4_output : filmsr_winograd6_output
         }
-        var outputScratchPerBlock: Int { self == .four ? 32 : 60 }
+        func outputScratch(blocksAcross: Int) -> Int {
+            self == .four ? filmsr_winograd4_output_scratch(blocksAcross) : filmsr_winograd6_output_scratch(blocksAcross)
+        }
     }
 
     static func applies(to geometry: ConvolutionGeometry) -> Bool {
@@ -143,7 +145,7 @@ enum Winograd {
         // Row scratch: for the input transform, then for the output transform's half-transformed
         // rows, one output row and its phases (CKernels.h).
         let scratch = UnsafeMutablePointer<Float>.allocate(
-            capacity: max(tile.inputScratch(width: width, blocksAcross: blocksX), tile.outputScratchPerBlock * blocksX))
+            capacity: max(tile.inputScratch(width: width, blocksAcross: blocksX), tile.outputScratch(blocksAcross: blocksX)))
         defer { scratch.deallocate() }
         let plane = inputs * blocks
         // Each transform is handed the plane of the next call, to prefetch (CKernels.h).

@@ -28,7 +28,7 @@ final class DispatchedKernelTests: XCTestCase {
             (.six, filmsr_winograd6_input, filmsr_winograd6_input_reference, filmsr_winograd6_input_scratch)
         ]
         for (tile, dispatched, reference, scratchSize) in kernels {
-            for (height, width, pad) in [(13, 23, 1), (40, 67, 1), (9, 8, 0), (3, 2, 1)] {
+            for (height, width, pad) in [(13, 23, 1), (40, 67, 1), (20, 131, 1), (9, 8, 0), (3, 2, 1)] {
                 let channel = random(height * width, &generator), following = random(height * width, &generator)
                 let outputHeight = height + 2 * pad - 2, outputWidth = width + 2 * pad - 2
                 let across = tile.blocks(along: outputWidth), down = tile.blocks(along: outputHeight)
@@ -53,19 +53,19 @@ final class DispatchedKernelTests: XCTestCase {
             UnsafePointer<Float>?, Int, Int, Int, Int, Int, Int, Float, Float, Int32,
             UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?
         ) -> Void
-        let kernels: [(Winograd.Tile, Transform, Transform, Int)] = [
-            (.four, filmsr_winograd4_output, filmsr_winograd4_output_reference, 32),
-            (.six, filmsr_winograd6_output, filmsr_winograd6_output_reference, 60)
+        let kernels: [(Winograd.Tile, Transform, Transform)] = [
+            (.four, filmsr_winograd4_output, filmsr_winograd4_output_reference),
+            (.six, filmsr_winograd6_output, filmsr_winograd6_output_reference)
         ]
-        for (tile, dispatched, reference, scratchPerBlock) in kernels {
-            for (height, width) in [(13, 23), (48, 67), (1, 5)] {
+        for (tile, dispatched, reference) in kernels {
+            for (height, width) in [(13, 23), (48, 67), (14, 131), (1, 5)] {
                 for (slope, accumulate): (Float, Int32) in [(1, 0), (0.2, 0), (1, 1)] {
                     let across = tile.blocks(along: width), down = tile.blocks(along: height)
                     let stride = down * across
                     let m = random(tile.positions * stride, &generator), start = random(height * width, &generator)
                     func run(_ transform: Transform) -> [Float] {
                         var channel = start, following = start
-                        var scratch = [Float](repeating: 0, count: scratchPerBlock * across)
+                        var scratch = [Float](repeating: 0, count: tile.outputScratch(blocksAcross: across))
                         transform(m, stride, 0, down, across, height, width, 0.25, slope, accumulate, &channel, &scratch, &following)
                         XCTAssertEqual(following, start, "prefetching the following channel leaves it as it was")
                         return channel
