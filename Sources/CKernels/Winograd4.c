@@ -51,16 +51,15 @@ INLINE void winograd4_input(const float *channel, long height, long width, long 
             }
         }
         zero_padding(t, 6, rowStride, first, last);
-        if (following)
-            for (int r = 0; r < 6; r++) {
-                const long y = 4 * by - padTop + r;
-                if (y >= 0 && y < height) prefetch_row(following + y * width, width, 0);
-            }
         // (.) B: combine columns 4bx .. 4bx + 5 of each half-transformed row, on the row's
         // columns split by x mod 4 (Phases.h): columns 4bx + 4 and 4bx + 5 are phases 0 and 1
         // at bx + 1.
         const long base = (by - firstBlockRow) * blocksAcross;
         for (int r = 0; r < 6; r++) {
+            // The following plane's row r, fetched while this row is combined (a row at a time:
+            // all at once would fill the core's queue of misses and stall it).
+            const long y = 4 * by - padTop + r;
+            if (following && y >= 0 && y < height) prefetch_row(following + y * width, width, 0);
             split_phases4(t + r * rowStride, phases, phaseStride);
             const float *p = phases;
             float *k = v + r * 6 * plane + base;

@@ -65,15 +65,14 @@ INLINE void winograd6_input(const float *channel, long height, long width, long 
             }
         }
         zero_padding(t, 8, rowStride, first, last);
-        if (following)
-            for (int r = 0; r < 8; r++) {
-                const long y = 6 * by - padTop + r;
-                if (y >= 0 && y < height) prefetch_row(following + y * width, width, 0);
-            }
         // (.) B along x, on the row's columns split by x mod 6 (Phases.h): columns 6bx + 6 and
         // 6bx + 7 are phases 0 and 1 at bx + 1.
         const long base = (by - firstBlockRow) * blocksAcross;
         for (int r = 0; r < 8; r++) {
+            // The following plane's row r, fetched while this row is combined (a row at a time:
+            // all at once would fill the core's queue of misses and stall it).
+            const long y = 6 * by - padTop + r;
+            if (following && y >= 0 && y < height) prefetch_row(following + y * width, width, 0);
             split_phases6(t + r * rowStride, phases, phaseStride);
             const float *p = phases;
             float *k = v + r * 8 * plane + base;
