@@ -18,30 +18,32 @@
     CLONES void filmsr_##name parameters { name arguments; } \
     void filmsr_##name##_reference parameters { name arguments; }
 
-// Sixteen floats that the arithmetic treats as one value: each clone compiles them to what its
-// CPU has (one AVX-512 register, two AVX2 ones, four SSE ones), lane by lane the same rounding.
-// Rows are walked in whole vectors, the last one overlapping the one before it (`next_vector`):
-// no scalar remainder, and lanes computed twice get the same values.
+// Sixteen floats (or eight) that the arithmetic treats as one value: each clone compiles them to
+// what its CPU has (AVX-512, AVX2 or SSE registers), lane by lane the same rounding.
 #define LANES 16
 typedef float lanes __attribute__((vector_size(LANES * sizeof(float))));
+typedef float half_lanes __attribute__((vector_size(LANES / 2 * sizeof(float))));
 
-INLINE lanes load_lanes(const float *source) {
-    lanes value;
-    memcpy(&value, source, sizeof value);
-    return value;
-}
-
-INLINE void store_lanes(float *target, lanes value) { memcpy(target, &value, sizeof value); }
+// A vector of `type` from unaligned memory, and back.
+#define LOAD(type, source) ({ type loaded_; memcpy(&loaded_, (source), sizeof loaded_); loaded_; })
+#define STORE(target, value) do { const __typeof__(value) stored_ = (value); memcpy((target), &stored_, sizeof stored_); } while (0)
 
 // `count` rounded up to whole vectors.
 INLINE long whole_lanes(long count) { return (count + LANES - 1) / LANES * LANES; }
 
-// The vector start after `start` in [begin, end) (end - begin >= LANES): start + LANES, or
-// end - LANES for the last one; -1 when done.
-INLINE long next_vector(long start, long end) {
-    if (start + LANES >= end) return -1;
-    return start + 2 * LANES <= end ? start + LANES : end - LANES;
-}
+// Runs the statements after `end` for vectors starting at i over [begin, end) (end - begin >=
+// LANES), the type `vector` naming their type: 16 lanes at a time, then whatever is left as one
+// vector of 8 or 16 lanes that ends at `end` and overlaps the one before it. No scalar remainder
+// (rows are short: 37 blocks), and lanes computed twice get the same values.
+#define EACH_VECTOR(i, begin, end, ...)                                                        \
+    do {                                                                                       \
+        long i = (begin);                                                                      \
+        for (; i + LANES <= (end); i += LANES) { typedef lanes vector; __VA_ARGS__ }           \
+        if (i < (end)) {                                                                       \
+            if ((end) - i <= LANES / 2) { i = (end) - LANES / 2; typedef half_lanes vector; __VA_ARGS__ } \
+            else { i = (end) - LANES; typedef lanes vector; __VA_ARGS__ }                      \
+        }                                                                                      \
+    } while (0)
 
 // A block row's input rows: rows[r] is input row firstRow + r read from column -padLeft on, a
 // row of zeros (`zeros`, width long) where that row is padding. Returns, through first and last,

@@ -7,7 +7,7 @@
 // not depend on the CPU that runs them.
 #pragma STDC FP_CONTRACT OFF
 
-// B^T applied to x0 .. x5 of `type` (float or lanes); OUT(j, value) stores result j.
+// B^T applied to x0 .. x5 of `type` (float or a vector); OUT(j, value) stores result j.
 #define BT6(type, x0, x1, x2, x3, x4, x5, OUT)                                                   \
     do {                                                                                         \
         const type a = x1, b = x2, c = x3, e = x4;                                               \
@@ -40,15 +40,15 @@ INLINE void winograd4_input(const float *channel, long height, long width, long 
         block_rows(channel, height, width, padLeft, 4 * by - padTop, 6, zeros, rowWidth, d, &first, &last);
         // B^T d: combine rows, straight from the input.
 #define HALF_ROW(j, value) t[(j) * rowStride + x] = value
-#define HALF_ROWS(j, value) store_lanes(t + (j) * rowStride + x, value)
+#define HALF_ROWS(j, value) STORE(t + (j) * rowStride + x, value)
         if (last - first < LANES) {
             for (long x = first; x < last; x++) BT6(float, d[0][x], d[1][x], d[2][x], d[3][x], d[4][x], d[5][x], HALF_ROW);
         } else {
-            for (long x = first; x >= 0; x = next_vector(x, last)) {
-                const lanes x0 = load_lanes(d[0] + x), x1 = load_lanes(d[1] + x), x2 = load_lanes(d[2] + x), x3 = load_lanes(d[3] + x),
-                            x4 = load_lanes(d[4] + x), x5 = load_lanes(d[5] + x);
-                BT6(lanes, x0, x1, x2, x3, x4, x5, HALF_ROWS);
-            }
+            EACH_VECTOR(x, first, last,
+                const vector x0 = LOAD(vector, d[0] + x), x1 = LOAD(vector, d[1] + x), x2 = LOAD(vector, d[2] + x), x3 = LOAD(vector, d[3] + x),
+                            x4 = LOAD(vector, d[4] + x), x5 = LOAD(vector, d[5] + x);
+                BT6(vector, x0, x1, x2, x3, x4, x5, HALF_ROWS);
+            );
         }
         zero_padding(t, 6, rowStride, first, last);
         // (.) B: combine columns 4bx .. 4bx + 5 of each half-transformed row, on the row's
@@ -64,18 +64,18 @@ INLINE void winograd4_input(const float *channel, long height, long width, long 
             const float *p = phases;
             float *k = v + r * 6 * plane + base;
 #define POSITION(c, value) k[(c) * plane + bx] = value
-#define POSITIONS(c, value) store_lanes(k + (c) * plane + bx, value)
+#define POSITIONS(c, value) STORE(k + (c) * plane + bx, value)
             if (blocksAcross < LANES) {
                 for (long bx = 0; bx < blocksAcross; bx++)
                     BT6(float, p[bx], p[phaseStride + bx], p[2 * phaseStride + bx], p[3 * phaseStride + bx], p[bx + 1],
                         p[phaseStride + bx + 1], POSITION);
             } else {
-                for (long bx = 0; bx >= 0; bx = next_vector(bx, blocksAcross)) {
-                    const lanes x0 = load_lanes(p + bx), x1 = load_lanes(p + phaseStride + bx), x2 = load_lanes(p + 2 * phaseStride + bx),
-                                x3 = load_lanes(p + 3 * phaseStride + bx), x4 = load_lanes(p + bx + 1),
-                                x5 = load_lanes(p + phaseStride + bx + 1);
-                    BT6(lanes, x0, x1, x2, x3, x4, x5, POSITIONS);
-                }
+                EACH_VECTOR(bx, 0, blocksAcross,
+                    const vector x0 = LOAD(vector, p + bx), x1 = LOAD(vector, p + phaseStride + bx), x2 = LOAD(vector, p + 2 * phaseStride + bx),
+                                x3 = LOAD(vector, p + 3 * phaseStride + bx), x4 = LOAD(vector, p + bx + 1),
+                                x5 = LOAD(vector, p + phaseStride + bx + 1);
+                    BT6(vector, x0, x1, x2, x3, x4, x5, POSITIONS);
+                );
             }
         }
     }
@@ -105,18 +105,18 @@ INLINE void winograd4_output(const float *m, long positionStride, long firstBloc
             const float *s = m + c * products + base;
             float *h = half + c * n;
 #define HALF(r, value) h[(r) * 6 * n + bx] = value
-#define HALVES(r, value) store_lanes(h + (r) * 6 * n + bx, value)
+#define HALVES(r, value) STORE(h + (r) * 6 * n + bx, value)
             if (blocksX < LANES) {
                 for (long bx = 0; bx < blocksX; bx++)
                     AT6(float, s[bx], s[6 * products + bx], s[12 * products + bx], s[18 * products + bx], s[24 * products + bx],
                         s[30 * products + bx], HALF);
             } else {
-                for (long bx = 0; bx >= 0; bx = next_vector(bx, blocksX)) {
-                    const lanes x0 = load_lanes(s + bx), x1 = load_lanes(s + 6 * products + bx), x2 = load_lanes(s + 12 * products + bx),
-                                x3 = load_lanes(s + 18 * products + bx), x4 = load_lanes(s + 24 * products + bx),
-                                x5 = load_lanes(s + 30 * products + bx);
-                    AT6(lanes, x0, x1, x2, x3, x4, x5, HALVES);
-                }
+                EACH_VECTOR(bx, 0, blocksX,
+                    const vector x0 = LOAD(vector, s + bx), x1 = LOAD(vector, s + 6 * products + bx), x2 = LOAD(vector, s + 12 * products + bx),
+                                x3 = LOAD(vector, s + 18 * products + bx), x4 = LOAD(vector, s + 24 * products + bx),
+                                x5 = LOAD(vector, s + 30 * products + bx);
+                    AT6(vector, x0, x1, x2, x3, x4, x5, HALVES);
+                );
             }
         }
         // (.) A along x, then the epilogue on the way out.
@@ -124,16 +124,16 @@ INLINE void winograd4_output(const float *m, long positionStride, long firstBloc
         for (long r = 0; r < rows; r++) {
             const float *q = half + 6 * r * n;
 #define PHASE(j, value) phases[(j) * n + bx] = value
-#define PHASES(j, value) store_lanes(phases + (j) * n + bx, value)
+#define PHASES(j, value) STORE(phases + (j) * n + bx, value)
             if (blocksX < LANES) {
                 for (long bx = 0; bx < blocksX; bx++)
                     AT6(float, q[bx], q[n + bx], q[2 * n + bx], q[3 * n + bx], q[4 * n + bx], q[5 * n + bx], PHASE);
             } else {
-                for (long bx = 0; bx >= 0; bx = next_vector(bx, blocksX)) {
-                    const lanes x0 = load_lanes(q + bx), x1 = load_lanes(q + n + bx), x2 = load_lanes(q + 2 * n + bx),
-                                x3 = load_lanes(q + 3 * n + bx), x4 = load_lanes(q + 4 * n + bx), x5 = load_lanes(q + 5 * n + bx);
-                    AT6(lanes, x0, x1, x2, x3, x4, x5, PHASES);
-                }
+                EACH_VECTOR(bx, 0, blocksX,
+                    const vector x0 = LOAD(vector, q + bx), x1 = LOAD(vector, q + n + bx), x2 = LOAD(vector, q + 2 * n + bx),
+                                x3 = LOAD(vector, q + 3 * n + bx), x4 = LOAD(vector, q + 4 * n + bx), x5 = LOAD(vector, q + 5 * n + bx);
+                    AT6(vector, x0, x1, x2, x3, x4, x5, PHASES);
+                );
             }
             if (following) prefetch_row(following + (4 * by + r) * outputWidth, outputWidth, 1);
             merge_phases4(phases, line, n);
