@@ -28,8 +28,9 @@ typedef float half_lanes __attribute__((vector_size(LANES / 2 * sizeof(float))))
 #define LOAD(type, source) ({ type loaded_; memcpy(&loaded_, (source), sizeof loaded_); loaded_; })
 #define STORE(target, value) do { const __typeof__(value) stored_ = (value); memcpy((target), &stored_, sizeof stored_); } while (0)
 
-// `count` rounded up to whole vectors.
-INLINE long whole_lanes(long count) { return (count + LANES - 1) / LANES * LANES; }
+// `count` rounded up to whole 8-lane vectors: the stride of rows that vectors walk (no vector
+// reaches past a row's end) and that the phase splits and merges run over without a remainder.
+INLINE long whole_lanes(long count) { return (count + LANES / 2 - 1) / (LANES / 2) * (LANES / 2); }
 
 // Runs the statements after `end` for vectors starting at i over [begin, end) (end - begin >=
 // LANES), the type `vector` naming their type: 16 lanes at a time, then whatever is left as one
