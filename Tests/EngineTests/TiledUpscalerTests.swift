@@ -40,4 +40,30 @@ final class TiledUpscalerTests: XCTestCase {
         let tiled = try TiledUpscaler(model: model, tileSize: 16, overlap: 3).upscale(image)
         XCTAssertEqual(tiled.values, try model.upscale(image).values)
     }
+
+    /// With two threads, tiles run side by side on copies of the network: the picture is bit for
+    /// bit what one thread gives, also after other weights are loaded into the model (as a
+    /// restore does between scenes), which the copies must follow.
+    func testTilesSideBySideGiveWhatOneThreadGives() throws {
+        let model = try SRModelSpec.named("compact-x4").load(from: modelsDirectory)
+        var generator = SeededGenerator(seed: 9)
+        let image = randomTensor(Shape(1, 3, 40, 56), &generator)
+        let upscaler = TiledUpscaler(model: model, tileSize: 16, overlap: 8)
+        let threads = BLASRuntime.threadCount
+        defer { BLASRuntime.setThreadCount(threads) }
+        BLASRuntime.setThreadCount(2)
+        guard BLASRuntime.threadCount == 2 else { throw XCTSkip("OpenBLAS runs one thread here") }
+        func upscaled(threads: Int) throws -> [Float] {
+            BLASRuntime.setThreadCount(threads)
+            return try upscaler.upscale(image).values
+        }
+        let pretrained = try upscaled(threads: 1)
+        XCTAssertEqual(try upscaled(threads: 2), pretrained)
+        for parameter in model.graph.parameters {
+            parameter.value.copy(from: Tensor(parameter.shape, values: parameter.value.values.map { $0 * 0.9 }))
+        }
+        let changed = try upscaled(threads: 2)
+        XCTAssertEqual(changed, try upscaled(threads: 1))
+        XCTAssertNotEqual(changed, pretrained, "the new weights change the picture")
+    }
 }

@@ -5,11 +5,23 @@ public final class SRModel {
     public let name: String
     public let scale: Int
     public let graph: Graph
+    /// Builds the same network again (its own layers and memory), for a thread of its own;
+    /// nil where the network cannot be rebuilt.
+    private let rebuild: (() throws -> Graph)?
 
-    public init(name: String, scale: Int, graph: Graph) {
+    public init(name: String, scale: Int, graph: Graph, rebuild: (() throws -> Graph)? = nil) {
         self.name = name
         self.scale = scale
         self.graph = graph
+        self.rebuild = rebuild
+    }
+
+    /// Another instance of this network, to run beside this one on another thread (layers keep
+    /// scratch memory, so one instance runs one pass at a time), holding whatever weights it
+    /// was built with: `TiledUpscaler` copies this model's into it before each use.
+    func replica() throws -> SRModel? {
+        guard let rebuild else { return nil }
+        return SRModel(name: name, scale: scale, graph: try rebuild(), rebuild: rebuild)
     }
 
     /// Upscales a whole batch in one pass (no tiling).
@@ -50,6 +62,7 @@ public struct SRModelSpec: Sendable {
         guard FileManager.default.fileExists(atPath: base + ".param") else {
             throw EngineError("\(base).param: model '\(name)' is not installed; run scripts/setup.sh (or scripts/fetch-assets.sh)")
         }
-        return SRModel(name: name, scale: scale, graph: try NCNNModel.load(param: base + ".param", weights: base + ".bin"))
+        let rebuild = { try NCNNModel.load(param: base + ".param", weights: base + ".bin") }
+        return SRModel(name: name, scale: scale, graph: try rebuild(), rebuild: rebuild)
     }
 }

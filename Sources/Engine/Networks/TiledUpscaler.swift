@@ -1,13 +1,20 @@
+import Foundation
+
 /// Upscales pictures of any size in tiles, so that memory is bounded by the tile size and not
 /// the frame size. Each tile is run with `overlap` extra input pixels of context on every side
 /// (clipped at the picture's border) and only its centre is kept: with enough context the
 /// network sees what it would see untiled, so there is no seam to blend away.
+///
+/// With several threads, tiles run side by side, each whole on one thread with its own copy of
+/// the network (`SRModel.replica`): splitting each layer between threads instead left the
+/// threads waiting at every layer's end and ran the steps between layers on one of them.
 public struct TiledUpscaler {
     public let model: SRModel
     /// Input pixels per tile side, context excluded.
     public var tileSize: Int
     /// Input pixels of context on each side of a tile.
     public var overlap: Int
+    private let replicas = Replicas()
 
     public init(model: SRModel, tileSize: Int = 192, overlap: Int = 16) {
         precondition(tileSize > 0 && overlap >= 0)
@@ -27,39 +34,99 @@ public struct TiledUpscaler {
     /// The same, written to `output` (channels x (H * scale) x (W * scale) floats, every one of
     /// them written): a caller that keeps the picture in memory of its own skips a copy.
     public func upscale(_ image: Tensor, into output: UnsafeMutablePointer<Float>, progress: ((Int, Int) -> Void)? = nil) throws {
+        let (height, width) = (image.shape.height, image.shape.width)
+        let tiles = stride(from: 0, to: height, by: tileSize).flatMap { top in
+            stride(from: 0, to: width, by: tileSize).map { left in
+                Tile(top: top, left: left, bottom: min(top + tileSize, height), right: min(left + tileSize, width))
+            }
+        }
+        let models = [model] + replicas.of(model, count: min(BLASRuntime.threadCount, tiles.count) - 1)
+        if models.count == 1 {
+            for (index, tile) in tiles.enumerated() {
+                try upscale(tile, of: image, with: model, into: output)
+                progress?(index + 1, tiles.count)
+            }
+            return
+        }
+        let lock = NSLock()
+        nonisolated(unsafe) var done = 0
+        nonisolated(unsafe) var failure: Error?
+        // Each thread runs whole tiles with OpenBLAS and the layers single-threaded; tiles write
+        // disjoint parts of `output`.
+        nonisolated(unsafe) let output = output
+        BLASRuntime.withProductsOnCallingThread {
+            ParallelLoop.items(tiles.count, workers: models.count) { worker, index in
+                guard lock.withLock({ failure == nil }) else { return }
+                do {
+                    try upscale(tiles[index], of: image, with: models[worker], into: output)
+                    lock.withLock {
+                        done += 1
+                        progress?(done, tiles.count)
+                    }
+                } catch {
+                    lock.withLock { failure = failure ?? error }
+                }
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    /// A tile's centre, in input pixels.
+    private struct Tile {
+        let top: Int, left: Int, bottom: Int, right: Int
+    }
+
+    private func upscale(_ tile: Tile, of image: Tensor, with model: SRModel, into output: UnsafeMutablePointer<Float>) throws {
         let (height, width, scale) = (image.shape.height, image.shape.width, model.scale)
         let channels = image.shape.channels
         let outputWidth = width * scale, outputPlane = height * scale * outputWidth
-        let rows = stride(from: 0, to: height, by: tileSize).map { $0 }
-        let columns = stride(from: 0, to: width, by: tileSize).map { $0 }
-        var done = 0
-        for top in rows {
-            for left in columns {
-                let bottom = min(top + tileSize, height), right = min(left + tileSize, width)
-                // The tile with its context, clipped to the picture.
-                let inTop = max(0, top - overlap), inLeft = max(0, left - overlap)
-                let inBottom = min(height, bottom + overlap), inRight = min(width, right + overlap)
-                let tile = Tensor(Shape(1, channels, inBottom - inTop, inRight - inLeft))
-                for c in 0..<channels {
-                    for y in inTop..<inBottom {
-                        (tile.plane(0, c) + (y - inTop) * tile.shape.width)
-                            .update(from: image.plane(0, c) + y * width + inLeft, count: inRight - inLeft)
-                    }
-                }
-                let result = try model.upscale(tile)
-                // Copy back the centre.
-                let rowOffset = (top - inTop) * scale, columnOffset = (left - inLeft) * scale
-                let keepWidth = (right - left) * scale
-                for c in 0..<channels {
-                    for y in 0..<((bottom - top) * scale) {
-                        (output + c * outputPlane + (top * scale + y) * outputWidth + left * scale)
-                            .update(from: result.plane(0, c) + (rowOffset + y) * result.shape.width + columnOffset, count: keepWidth)
-                    }
-                }
-                model.graph.recycle([result])
-                done += 1
-                progress?(done, rows.count * columns.count)
+        // The tile with its context, clipped to the picture.
+        let inTop = max(0, tile.top - overlap), inLeft = max(0, tile.left - overlap)
+        let inBottom = min(height, tile.bottom + overlap), inRight = min(width, tile.right + overlap)
+        let input = Tensor(Shape(1, channels, inBottom - inTop, inRight - inLeft))
+        for c in 0..<channels {
+            for y in inTop..<inBottom {
+                (input.plane(0, c) + (y - inTop) * input.shape.width)
+                    .update(from: image.plane(0, c) + y * width + inLeft, count: inRight - inLeft)
             }
         }
+        let result = try model.upscale(input)
+        // Copy back the centre.
+        let rowOffset = (tile.top - inTop) * scale, columnOffset = (tile.left - inLeft) * scale
+        let keepWidth = (tile.right - tile.left) * scale
+        for c in 0..<channels {
+            for y in 0..<((tile.bottom - tile.top) * scale) {
+                (output + c * outputPlane + (tile.top * scale + y) * outputWidth + tile.left * scale)
+                    .update(from: result.plane(0, c) + (rowOffset + y) * result.shape.width + columnOffset, count: keepWidth)
+            }
+        }
+        model.graph.recycle([result])
+    }
+}
+
+/// The copies of a model that a `TiledUpscaler` runs beside it, built once and handed the
+/// model's current weights each time (a restore loads other weights into the model between
+/// scenes; copying them is a small fraction of a frame's work).
+private final class Replicas: @unchecked Sendable {
+    private var built: [SRModel] = []
+    private var unavailable = false
+
+    /// Up to `count` copies of `model`, holding its weights now; none where it cannot be copied.
+    func of(_ model: SRModel, count: Int) -> [SRModel] {
+        guard count > 0, !unavailable else { return [] }
+        while built.count < count {
+            guard let replica = try? model.replica() else {
+                // The network cannot be rebuilt (built in code, or its files are gone): its
+                // tiles run one after another instead.
+                unavailable = true
+                return []
+            }
+            built.append(replica)
+        }
+        let sources = model.graph.parameters
+        for replica in built.prefix(count) {
+            for (target, source) in zip(replica.graph.parameters, sources) { target.value.copy(from: source.value) }
+        }
+        return Array(built.prefix(count))
     }
 }
