@@ -33,17 +33,22 @@ typedef float half_lanes __attribute__((vector_size(LANES / 2 * sizeof(float))))
 INLINE long whole_lanes(long count) { return (count + LANES / 2 - 1) / (LANES / 2) * (LANES / 2); }
 
 // Runs the statements after `end` for vectors starting at i over [begin, end) (end - begin >=
-// LANES), the type `vector` naming their type: 16 lanes at a time, then whatever is left as one
-// vector of 8 or 16 lanes that ends at `end` and overlaps the one before it. No scalar remainder
-// (rows are short: 37 blocks), and lanes computed twice get the same values.
-#define EACH_VECTOR(i, begin, end, ...)                                                        \
-    do {                                                                                       \
-        long i = (begin);                                                                      \
-        for (; i + LANES <= (end); i += LANES) { typedef lanes vector; __VA_ARGS__ }           \
-        if (i < (end)) {                                                                       \
-            if ((end) - i <= LANES / 2) { i = (end) - LANES / 2; typedef half_lanes vector; __VA_ARGS__ } \
-            else { i = (end) - LANES; typedef lanes vector; __VA_ARGS__ }                      \
-        }                                                                                      \
+// LANES / 2), the type `vector` naming their type: 16 lanes at a time, then what is left as
+// vectors of 16 or 8 lanes, the last ending at `end` and overlapping the one before it. No
+// scalar remainder (rows are short: 37 blocks of a 220-pixel tile, 12 of a 48-pixel patch), and
+// lanes computed twice get the same values.
+#define EACH_VECTOR(i, begin, end, ...)                                                         \
+    do {                                                                                        \
+        long i = (begin);                                                                       \
+        for (; i + LANES <= (end); i += LANES) { typedef lanes vector; __VA_ARGS__ }            \
+        if ((end) - i > LANES / 2 && (end) - (begin) >= LANES) {                                \
+            i = (end) - LANES;                                                                  \
+            typedef lanes vector;                                                               \
+            __VA_ARGS__                                                                         \
+        } else {                                                                                \
+            if ((end) - i > LANES / 2) { typedef half_lanes vector; __VA_ARGS__ }               \
+            if (i < (end)) { i = (end) - LANES / 2; typedef half_lanes vector; __VA_ARGS__ }    \
+        }                                                                                       \
     } while (0)
 
 // A block row's input rows: rows[r] is input row firstRow + r read from column -padLeft on, a

@@ -41,7 +41,7 @@ INLINE void winograd4_input(const float *channel, long height, long width, long 
         // B^T d: combine rows, straight from the input.
 #define HALF_ROW(j, value) t[(j) * rowStride + x] = value
 #define HALF_ROWS(j, value) STORE(t + (j) * rowStride + x, value)
-        if (last - first < LANES) {
+        if (last - first < LANES / 2) {
             for (long x = first; x < last; x++) BT6(float, d[0][x], d[1][x], d[2][x], d[3][x], d[4][x], d[5][x], HALF_ROW);
         } else {
             EACH_VECTOR(x, first, last,
@@ -65,7 +65,7 @@ INLINE void winograd4_input(const float *channel, long height, long width, long 
             float *k = v + r * 6 * plane + base;
 #define POSITION(c, value) k[(c) * plane + bx] = value
 #define POSITIONS(c, value) STORE(k + (c) * plane + bx, value)
-            if (blocksAcross < LANES) {
+            if (blocksAcross < LANES / 2) {
                 for (long bx = 0; bx < blocksAcross; bx++)
                     BT6(float, p[bx], p[phaseStride + bx], p[2 * phaseStride + bx], p[3 * phaseStride + bx], p[bx + 1],
                         p[phaseStride + bx + 1], POSITION);
@@ -106,7 +106,7 @@ INLINE void winograd4_output(const float *m, long positionStride, long firstBloc
             float *h = half + c * n;
 #define HALF(r, value) h[(r) * 6 * n + bx] = value
 #define HALVES(r, value) STORE(h + (r) * 6 * n + bx, value)
-            if (blocksX < LANES) {
+            if (blocksX < LANES / 2) {
                 for (long bx = 0; bx < blocksX; bx++)
                     AT6(float, s[bx], s[6 * products + bx], s[12 * products + bx], s[18 * products + bx], s[24 * products + bx],
                         s[30 * products + bx], HALF);
@@ -125,7 +125,7 @@ INLINE void winograd4_output(const float *m, long positionStride, long firstBloc
             const float *q = half + 6 * r * n;
 #define PHASE(j, value) phases[(j) * n + bx] = value
 #define PHASES(j, value) STORE(phases + (j) * n + bx, value)
-            if (blocksX < LANES) {
+            if (blocksX < LANES / 2) {
                 for (long bx = 0; bx < blocksX; bx++)
                     AT6(float, q[bx], q[n + bx], q[2 * n + bx], q[3 * n + bx], q[4 * n + bx], q[5 * n + bx], PHASE);
             } else {

@@ -28,7 +28,7 @@ final class DispatchedKernelTests: XCTestCase {
             (.six, filmsr_winograd6_input, filmsr_winograd6_input_reference, filmsr_winograd6_input_scratch)
         ]
         for (tile, dispatched, reference, scratchSize) in kernels {
-            for (height, width, pad) in [(13, 23, 1), (40, 67, 1), (20, 131, 1), (12, 157, 1), (9, 8, 0), (3, 2, 1)] {
+            for (height, width, pad) in [(13, 23, 1), (40, 67, 1), (20, 131, 1), (12, 157, 1), (10, 46, 1), (9, 12, 1), (9, 8, 0), (3, 2, 1)] {
                 let channel = random(height * width, &generator), following = random(height * width, &generator)
                 let outputHeight = height + 2 * pad - 2, outputWidth = width + 2 * pad - 2
                 let across = tile.blocks(along: outputWidth), down = tile.blocks(along: outputHeight)
@@ -58,7 +58,7 @@ final class DispatchedKernelTests: XCTestCase {
             (.six, filmsr_winograd6_output, filmsr_winograd6_output_reference)
         ]
         for (tile, dispatched, reference) in kernels {
-            for (height, width) in [(13, 23), (48, 67), (14, 131), (7, 157), (1, 5)] {
+            for (height, width) in [(13, 23), (48, 67), (14, 131), (7, 157), (9, 46), (1, 5)] {
                 for (slope, accumulate): (Float, Int32) in [(1, 0), (0.2, 0), (1, 1)] {
                     let across = tile.blocks(along: width), down = tile.blocks(along: height)
                     let stride = down * across
