@@ -14,7 +14,7 @@ public struct TiledUpscaler {
     public var tileSize: Int
     /// Input pixels of context on each side of a tile.
     public var overlap: Int
-    private let replicas = Replicas()
+    private let workers = TileWorkers()
 
     public init(model: SRModel, tileSize: Int = 192, overlap: Int = 16) {
         precondition(tileSize > 0 && overlap >= 0)
@@ -40,10 +40,10 @@ public struct TiledUpscaler {
                 Tile(top: top, left: left, bottom: min(top + tileSize, height), right: min(left + tileSize, width))
             }
         }
-        let models = [model] + replicas.of(model, count: min(BLASRuntime.threadCount, tiles.count) - 1)
+        let models = [model] + workers.replicas(of: model, count: min(BLASRuntime.threadCount, tiles.count) - 1)
         if models.count == 1 {
             for (index, tile) in tiles.enumerated() {
-                try upscale(tile, of: image, with: model, into: output)
+                try upscale(tile, of: image, worker: 0, with: model, into: output)
                 progress?(index + 1, tiles.count)
             }
             return
@@ -58,7 +58,7 @@ public struct TiledUpscaler {
             ParallelLoop.items(tiles.count, workers: models.count) { worker, index in
                 guard lock.withLock({ failure == nil }) else { return }
                 do {
-                    try upscale(tiles[index], of: image, with: models[worker], into: output)
+                    try upscale(tiles[index], of: image, worker: worker, with: models[worker], into: output)
                     lock.withLock {
                         done += 1
                         progress?(done, tiles.count)
@@ -76,14 +76,14 @@ public struct TiledUpscaler {
         let top: Int, left: Int, bottom: Int, right: Int
     }
 
-    private func upscale(_ tile: Tile, of image: Tensor, with model: SRModel, into output: UnsafeMutablePointer<Float>) throws {
+    private func upscale(_ tile: Tile, of image: Tensor, worker: Int, with model: SRModel, into output: UnsafeMutablePointer<Float>) throws {
         let (height, width, scale) = (image.shape.height, image.shape.width, model.scale)
         let channels = image.shape.channels
         let outputWidth = width * scale, outputPlane = height * scale * outputWidth
         // The tile with its context, clipped to the picture.
         let inTop = max(0, tile.top - overlap), inLeft = max(0, tile.left - overlap)
         let inBottom = min(height, tile.bottom + overlap), inRight = min(width, tile.right + overlap)
-        let input = Tensor(Shape(1, channels, inBottom - inTop, inRight - inLeft))
+        let input = workers.input(Shape(1, channels, inBottom - inTop, inRight - inLeft), worker: worker)
         for c in 0..<channels {
             for y in inTop..<inBottom {
                 (input.plane(0, c) + (y - inTop) * input.shape.width)
@@ -104,15 +104,18 @@ public struct TiledUpscaler {
     }
 }
 
-/// The copies of a model that a `TiledUpscaler` runs beside it, built once and handed the
-/// model's current weights each time (a restore loads other weights into the model between
-/// scenes; copying them is a small fraction of a frame's work).
-private final class Replicas: @unchecked Sendable {
+/// What each thread of a `TiledUpscaler` keeps between pictures: its copy of the model, built
+/// once and handed the model's current weights each time (a restore loads other weights into the
+/// model between scenes; copying them is a small fraction of a frame's work), and its tiles'
+/// input tensors (a fresh one per tile cost a page fault per 4 KB).
+private final class TileWorkers: @unchecked Sendable {
     private var built: [SRModel] = []
     private var unavailable = false
+    private var inputs: [[Shape: Tensor]] = []
+    private let lock = NSLock()
 
     /// Up to `count` copies of `model`, holding its weights now; none where it cannot be copied.
-    func of(_ model: SRModel, count: Int) -> [SRModel] {
+    func replicas(of model: SRModel, count: Int) -> [SRModel] {
         guard count > 0, !unavailable else { return [] }
         while built.count < count {
             guard let replica = try? model.replica() else {
@@ -128,5 +131,16 @@ private final class Replicas: @unchecked Sendable {
             for (target, source) in zip(replica.graph.parameters, sources) { target.value.copy(from: source.value) }
         }
         return Array(built.prefix(count))
+    }
+
+    /// Thread `worker`'s input tensor of `shape` (contents unspecified).
+    func input(_ shape: Shape, worker: Int) -> Tensor {
+        lock.withLock {
+            while inputs.count <= worker { inputs.append([:]) }
+            if let kept = inputs[worker][shape] { return kept }
+            let created = Tensor(shape)
+            inputs[worker][shape] = created
+            return created
+        }
     }
 }
