@@ -5,9 +5,11 @@ import Foundation
 /// (clipped at the picture's border) and only its centre is kept: with enough context the
 /// network sees what it would see untiled, so there is no seam to blend away.
 ///
-/// With several threads, tiles run side by side, each whole on one thread with its own copy of
-/// the network (`SRModel.replica`): splitting each layer between threads instead left the
-/// threads waiting at every layer's end and ran the steps between layers on one of them.
+/// With at least as many tiles as threads, tiles run side by side, each whole on one thread
+/// with its own copy of the network (`SRModel.replica`): splitting each layer between threads
+/// instead left the threads waiting at every layer's end and ran the steps between layers on
+/// one of them. With fewer tiles (a small picture, many cores), each layer is split as before,
+/// so that no thread idles.
 public struct TiledUpscaler {
     public let model: SRModel
     /// Input pixels per tile side, context excluded.
@@ -40,7 +42,8 @@ public struct TiledUpscaler {
                 Tile(top: top, left: left, bottom: min(top + tileSize, height), right: min(left + tileSize, width))
             }
         }
-        let models = [model] + workers.replicas(of: model, count: min(BLASRuntime.threadCount, tiles.count) - 1)
+        let threads = BLASRuntime.threadCount
+        let models = [model] + (tiles.count >= threads ? workers.replicas(of: model, count: threads - 1) : [])
         if models.count == 1 {
             for (index, tile) in tiles.enumerated() {
                 try upscale(tile, of: image, worker: 0, with: model, into: output)
