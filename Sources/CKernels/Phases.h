@@ -32,14 +32,18 @@ typedef float half_lanes __attribute__((vector_size(LANES / 2 * sizeof(float))))
 // reaches past a row's end) and that the phase splits and merges run over without a remainder.
 INLINE long whole_lanes(long count) { return (count + LANES / 2 - 1) / (LANES / 2) * (LANES / 2); }
 
-// Runs the statements after `end` for vectors starting at i over [begin, end) (end - begin >=
-// LANES / 2), the type `vector` naming their type: 16 lanes at a time, then what is left as
-// vectors of 16 or 8 lanes, the last ending at `end` and overlapping the one before it. No
-// scalar remainder (rows are short: 37 blocks of a 220-pixel tile, 12 of a 48-pixel patch), and
-// lanes computed twice get the same values.
+// Runs the statements after `end` for each start i of a vector over [begin, end), the type
+// `vector` naming the vector's type: 16 lanes at a time, then what is left as vectors of 16 or
+// 8 lanes, the last ending at `end` and overlapping the one before it; rows shorter than 8, one
+// float at a time. No scalar remainder (rows are short: 37 blocks of a 220-pixel tile, 12 of a
+// 48-pixel patch), and lanes computed twice get the same values.
 #define EACH_VECTOR(i, begin, end, ...)                                                         \
     do {                                                                                        \
         long i = (begin);                                                                       \
+        if ((end) - i < LANES / 2) {                                                            \
+            for (; i < (end); i++) { typedef float vector; __VA_ARGS__ }                        \
+            break;                                                                              \
+        }                                                                                       \
         for (; i + LANES <= (end); i += LANES) { typedef lanes vector; __VA_ARGS__ }            \
         if ((end) - i > LANES / 2 && (end) - (begin) >= LANES) {                                \
             i = (end) - LANES;                                                                  \
@@ -76,6 +80,13 @@ INLINE void prefetch_row(const float *start, long count, int forWriting) {
         if (forWriting) __builtin_prefetch(bytes + offset, 1, 1);
         else __builtin_prefetch(bytes + offset, 0, 1);
     }
+}
+
+// Prefetches row y of `plane` (height x width) for reading, where there is one: the following
+// plane's rows are fetched a row at a time, while the current plane's rows are combined (all at
+// once would fill the core's queue of misses and stall it).
+INLINE void prefetch_plane_row(const float *plane, long y, long height, long width) {
+    if (plane && y >= 0 && y < height) prefetch_row(plane + y * width, width, 0);
 }
 
 // Zeros in the padded columns (outside [first, last)) of `count` rows of rowWidth.

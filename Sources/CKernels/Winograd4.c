@@ -39,44 +39,29 @@ INLINE void winograd4_input(const float *channel, long height, long width, long 
         long first, last;
         block_rows(channel, height, width, padLeft, 4 * by - padTop, 6, zeros, rowWidth, d, &first, &last);
         // B^T d: combine rows, straight from the input.
-#define HALF_ROW(j, value) t[(j) * rowStride + x] = value
 #define HALF_ROWS(j, value) STORE(t + (j) * rowStride + x, value)
-        if (last - first < LANES / 2) {
-            for (long x = first; x < last; x++) BT6(float, d[0][x], d[1][x], d[2][x], d[3][x], d[4][x], d[5][x], HALF_ROW);
-        } else {
-            EACH_VECTOR(x, first, last,
-                const vector x0 = LOAD(vector, d[0] + x), x1 = LOAD(vector, d[1] + x), x2 = LOAD(vector, d[2] + x), x3 = LOAD(vector, d[3] + x),
-                            x4 = LOAD(vector, d[4] + x), x5 = LOAD(vector, d[5] + x);
-                BT6(vector, x0, x1, x2, x3, x4, x5, HALF_ROWS);
-            );
-        }
+        EACH_VECTOR(x, first, last,
+            const vector x0 = LOAD(vector, d[0] + x), x1 = LOAD(vector, d[1] + x), x2 = LOAD(vector, d[2] + x), x3 = LOAD(vector, d[3] + x),
+                        x4 = LOAD(vector, d[4] + x), x5 = LOAD(vector, d[5] + x);
+            BT6(vector, x0, x1, x2, x3, x4, x5, HALF_ROWS);
+        );
         zero_padding(t, 6, rowStride, first, last);
         // (.) B: combine columns 4bx .. 4bx + 5 of each half-transformed row, on the row's
         // columns split by x mod 4 (Phases.h): columns 4bx + 4 and 4bx + 5 are phases 0 and 1
         // at bx + 1.
         const long base = (by - firstBlockRow) * blocksAcross;
         for (int r = 0; r < 6; r++) {
-            // The following plane's row r, fetched while this row is combined (a row at a time:
-            // all at once would fill the core's queue of misses and stall it).
-            const long y = 4 * by - padTop + r;
-            if (following && y >= 0 && y < height) prefetch_row(following + y * width, width, 0);
+            prefetch_plane_row(following, 4 * by - padTop + r, height, width);
             split_phases4(t + r * rowStride, phases, phaseStride);
             const float *p = phases;
             float *k = v + r * 6 * plane + base;
-#define POSITION(c, value) k[(c) * plane + bx] = value
 #define POSITIONS(c, value) STORE(k + (c) * plane + bx, value)
-            if (blocksAcross < LANES / 2) {
-                for (long bx = 0; bx < blocksAcross; bx++)
-                    BT6(float, p[bx], p[phaseStride + bx], p[2 * phaseStride + bx], p[3 * phaseStride + bx], p[bx + 1],
-                        p[phaseStride + bx + 1], POSITION);
-            } else {
-                EACH_VECTOR(bx, 0, blocksAcross,
-                    const vector x0 = LOAD(vector, p + bx), x1 = LOAD(vector, p + phaseStride + bx), x2 = LOAD(vector, p + 2 * phaseStride + bx),
-                                x3 = LOAD(vector, p + 3 * phaseStride + bx), x4 = LOAD(vector, p + bx + 1),
-                                x5 = LOAD(vector, p + phaseStride + bx + 1);
-                    BT6(vector, x0, x1, x2, x3, x4, x5, POSITIONS);
-                );
-            }
+            EACH_VECTOR(bx, 0, blocksAcross,
+                const vector x0 = LOAD(vector, p + bx), x1 = LOAD(vector, p + phaseStride + bx), x2 = LOAD(vector, p + 2 * phaseStride + bx),
+                            x3 = LOAD(vector, p + 3 * phaseStride + bx), x4 = LOAD(vector, p + bx + 1),
+                            x5 = LOAD(vector, p + phaseStride + bx + 1);
+                BT6(vector, x0, x1, x2, x3, x4, x5, POSITIONS);
+            );
         }
     }
 }
@@ -104,37 +89,24 @@ INLINE void winograd4_output(const float *m, long positionStride, long firstBloc
         for (int c = 0; c < 6; c++) {
             const float *s = m + c * products + base;
             float *h = half + c * n;
-#define HALF(r, value) h[(r) * 6 * n + bx] = value
 #define HALVES(r, value) STORE(h + (r) * 6 * n + bx, value)
-            if (blocksX < LANES / 2) {
-                for (long bx = 0; bx < blocksX; bx++)
-                    AT6(float, s[bx], s[6 * products + bx], s[12 * products + bx], s[18 * products + bx], s[24 * products + bx],
-                        s[30 * products + bx], HALF);
-            } else {
-                EACH_VECTOR(bx, 0, blocksX,
-                    const vector x0 = LOAD(vector, s + bx), x1 = LOAD(vector, s + 6 * products + bx), x2 = LOAD(vector, s + 12 * products + bx),
-                                x3 = LOAD(vector, s + 18 * products + bx), x4 = LOAD(vector, s + 24 * products + bx),
-                                x5 = LOAD(vector, s + 30 * products + bx);
-                    AT6(vector, x0, x1, x2, x3, x4, x5, HALVES);
-                );
-            }
+            EACH_VECTOR(bx, 0, blocksX,
+                const vector x0 = LOAD(vector, s + bx), x1 = LOAD(vector, s + 6 * products + bx), x2 = LOAD(vector, s + 12 * products + bx),
+                            x3 = LOAD(vector, s + 18 * products + bx), x4 = LOAD(vector, s + 24 * products + bx),
+                            x5 = LOAD(vector, s + 30 * products + bx);
+                AT6(vector, x0, x1, x2, x3, x4, x5, HALVES);
+            );
         }
         // (.) A along x, then the epilogue on the way out.
         const long rows = outputHeight - 4 * by < 4 ? outputHeight - 4 * by : 4;
         for (long r = 0; r < rows; r++) {
             const float *q = half + 6 * r * n;
-#define PHASE(j, value) phases[(j) * n + bx] = value
 #define PHASES(j, value) STORE(phases + (j) * n + bx, value)
-            if (blocksX < LANES / 2) {
-                for (long bx = 0; bx < blocksX; bx++)
-                    AT6(float, q[bx], q[n + bx], q[2 * n + bx], q[3 * n + bx], q[4 * n + bx], q[5 * n + bx], PHASE);
-            } else {
-                EACH_VECTOR(bx, 0, blocksX,
-                    const vector x0 = LOAD(vector, q + bx), x1 = LOAD(vector, q + n + bx), x2 = LOAD(vector, q + 2 * n + bx),
-                                x3 = LOAD(vector, q + 3 * n + bx), x4 = LOAD(vector, q + 4 * n + bx), x5 = LOAD(vector, q + 5 * n + bx);
-                    AT6(vector, x0, x1, x2, x3, x4, x5, PHASES);
-                );
-            }
+            EACH_VECTOR(bx, 0, blocksX,
+                const vector x0 = LOAD(vector, q + bx), x1 = LOAD(vector, q + n + bx), x2 = LOAD(vector, q + 2 * n + bx),
+                            x3 = LOAD(vector, q + 3 * n + bx), x4 = LOAD(vector, q + 4 * n + bx), x5 = LOAD(vector, q + 5 * n + bx);
+                AT6(vector, x0, x1, x2, x3, x4, x5, PHASES);
+            );
             if (following) prefetch_row(following + (4 * by + r) * outputWidth, outputWidth, 1);
             merge_phases4(phases, line, n);
             channel_epilogue(line, channel + (4 * by + r) * outputWidth, outputWidth, bias, slope, accumulate);
