@@ -168,13 +168,10 @@ enum Winograd {
         }
     }
 
-    /// Floats of scratch `transformInput` needs: 6 half-transformed rows, each 4 * blocksX + 2
-    /// wide (padded coordinates), and a row of zeros for rows above and below the picture.
-    static func inputScratchSize(width: Int, blocksAcross: Int) -> Int { filmsr_winograd4_input_scratch(width, blocksAcross) }
 
     /// V = B^T d B for the blocks of `blockRows` of one channel plane: position k's block
     /// (by, bx) goes to v[k * positionStride + (by - blockRows.lowerBound) * blocksAcross + bx].
-    /// `scratch` holds `inputScratchSize` floats. In C (CKernels), compiled for AVX-512 too.
+    /// `scratch` holds `Tile.four.inputScratch` floats. In C (CKernels), compiled for AVX-512 too.
     static func transformInput(_ channel: UnsafePointer<Float>, height: Int, width: Int, geometry g: ConvolutionGeometry,
                                blockRows: Range<Int>, blocksAcross blocksX: Int, into v: UnsafeMutablePointer<Float>,
                                positionStride plane: Int, scratch: UnsafeMutablePointer<Float>) {

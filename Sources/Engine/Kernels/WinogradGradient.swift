@@ -168,7 +168,7 @@ extension Winograd {
         let outputHeight = g.outputHeight(height), outputWidth = g.outputWidth(width)
         let blocksX = blocksAcross(outputWidth: outputWidth), blocksDown = (outputHeight + outputBlock - 1) / outputBlock
         let workers = BLASRuntime.threadCount
-        let scratchSize = max(inputScratchSize(width: width, blocksAcross: blocksX), outputGradientScratchSize(blocksAcross: blocksX))
+        let scratchSize = max(Tile.four.inputScratch(width: width, blocksAcross: blocksX), outputGradientScratchSize(blocksAcross: blocksX))
         let scratches = UnsafeMutablePointer<Float>.allocate(capacity: workers * scratchSize)
         defer { scratches.deallocate() }
         let chunks = gradientChunks(batch: batch, inputs: inputs, outputs: outputs, blocksAcross: blocksX, blocksDown: blocksDown)
