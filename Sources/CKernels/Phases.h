@@ -1,6 +1,8 @@
 #ifndef FILMSR_CKERNELS_PHASES_H
 #define FILMSR_CKERNELS_PHASES_H
 
+#include "CKernels.h"
+
 #include <string.h>
 
 // What the Winograd transforms share, inlined into each clone of their callers.
@@ -161,6 +163,34 @@ INLINE void channel_epilogue(const float *source, float *target, long count, flo
     } else {
         for (long i = 0; i < count; i++) target[i] = source[i] + bias;
     }
+}
+
+// Output row y of a channel, `width` values in `line`, stored as `target` says (CKernels.h). A
+// channel of its own plane with nothing to add takes the plain epilogue above.
+INLINE void store_target_row(const float *restrict line, const filmsr_channel_target *target, long y, long width) {
+    float *restrict row = target->plane + y * target->rowStride;
+    const long step = target->columnStride;
+    if (step == 1 && !target->addend) {
+        channel_epilogue(line, row, width, target->bias, target->slope, target->accumulate);
+        return;
+    }
+    const float bias = target->bias, slope = target->slope;
+    if (target->accumulate) {
+        for (long x = 0; x < width; x++) row[x * step] += line[x] + bias;
+        return;
+    }
+    const float *restrict addend = target->addend ? target->addend + y * target->addendRowStride : NULL;
+    for (long x = 0; x < width; x++) {
+        float value = line[x] + bias;
+        if (slope != 1) value = value > 0 ? value : slope * value;
+        row[x * step] = addend ? value + addend[x] : value;
+    }
+}
+
+// Prefetches, for writing, row y of the channel the caller writes next (`following`, strided as
+// target's plane), where there is one.
+INLINE void prefetch_target_row(float *following, const filmsr_channel_target *target, long y, long width) {
+    if (following) prefetch_row(following + y * target->rowStride, (width - 1) * target->columnStride + 1, 1);
 }
 
 #endif

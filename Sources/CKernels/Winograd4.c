@@ -80,7 +80,7 @@ long filmsr_winograd4_output_scratch(long blocksAcross) { return 32 * whole_lane
 
 INLINE void winograd4_output(const float *m, long positionStride, long firstBlockRow, long blockRows,
                              long blocksAcross, long outputHeight, long outputWidth,
-                             float bias, float slope, int accumulate, float *channel, float *scratch, float *following) {
+                             const filmsr_channel_target *target, float *scratch, float *following) {
     const long products = positionStride, blocksX = blocksAcross, n = whole_lanes(blocksAcross);
     float *half = scratch, *line = half + 24 * n, *phases = line + 4 * n;
     for (long by = firstBlockRow; by < firstBlockRow + blockRows; by++) {
@@ -107,9 +107,9 @@ INLINE void winograd4_output(const float *m, long positionStride, long firstBloc
                             x3 = LOAD(vector, q + 3 * n + bx), x4 = LOAD(vector, q + 4 * n + bx), x5 = LOAD(vector, q + 5 * n + bx);
                 AT6(vector, x0, x1, x2, x3, x4, x5, PHASES);
             );
-            if (following) prefetch_row(following + (4 * by + r) * outputWidth, outputWidth, 1);
+            prefetch_target_row(following, target, 4 * by + r, outputWidth);
             merge_phases4(phases, line, n);
-            channel_epilogue(line, channel + (4 * by + r) * outputWidth, outputWidth, bias, slope, accumulate);
+            store_target_row(line, target, 4 * by + r, outputWidth);
         }
     }
 }
@@ -118,8 +118,8 @@ KERNEL(winograd4_input,
        (const float *channel, long height, long width, long padTop, long padLeft, long firstBlockRow, long blockRows, long blocksAcross, float *v, long positionStride, float *scratch, const float *following),
        (channel, height, width, padTop, padLeft, firstBlockRow, blockRows, blocksAcross, v, positionStride, scratch, following))
 KERNEL(winograd4_output,
-       (const float *m, long positionStride, long firstBlockRow, long blockRows, long blocksAcross, long outputHeight, long outputWidth, float bias, float slope, int accumulate, float *channel, float *scratch, float *following),
-       (m, positionStride, firstBlockRow, blockRows, blocksAcross, outputHeight, outputWidth, bias, slope, accumulate, channel, scratch, following))
+       (const float *m, long positionStride, long firstBlockRow, long blockRows, long blocksAcross, long outputHeight, long outputWidth, const filmsr_channel_target *target, float *scratch, float *following),
+       (m, positionStride, firstBlockRow, blockRows, blocksAcross, outputHeight, outputWidth, target, scratch, following))
 KERNEL(channel_epilogue,
        (const float *source, float *target, long count, float bias, float slope, int accumulate),
        (source, target, count, bias, slope, accumulate))

@@ -95,7 +95,7 @@ long filmsr_winograd6_output_scratch(long blocksAcross) { return 60 * whole_lane
 
 INLINE void winograd6_output(const float *m, long positionStride, long firstBlockRow, long blockRows,
                              long blocksAcross, long outputHeight, long outputWidth,
-                             float bias, float slope, int accumulate, float *channel, float *scratch, float *following) {
+                             const filmsr_channel_target *target, float *scratch, float *following) {
     const long products = positionStride, blocksX = blocksAcross, n = whole_lanes(blocksAcross);
     float *half = scratch, *line = half + 48 * n, *phases = line + 6 * n;
     for (long by = firstBlockRow; by < firstBlockRow + blockRows; by++) {
@@ -124,9 +124,9 @@ INLINE void winograd6_output(const float *m, long positionStride, long firstBloc
                             x7 = LOAD(vector, q + 7 * n + bx);
                 AT8(vector, x0, x1, x2, x3, x4, x5, x6, x7, PHASES);
             );
-            if (following) prefetch_row(following + (6 * by + r) * outputWidth, outputWidth, 1);
+            prefetch_target_row(following, target, 6 * by + r, outputWidth);
             merge_phases6(phases, line, n);
-            channel_epilogue(line, channel + (6 * by + r) * outputWidth, outputWidth, bias, slope, accumulate);
+            store_target_row(line, target, 6 * by + r, outputWidth);
         }
     }
 }
@@ -172,8 +172,8 @@ KERNEL(winograd6_input,
        (const float *channel, long height, long width, long padTop, long padLeft, long firstBlockRow, long blockRows, long blocksAcross, float *v, long positionStride, float *scratch, const float *following),
        (channel, height, width, padTop, padLeft, firstBlockRow, blockRows, blocksAcross, v, positionStride, scratch, following))
 KERNEL(winograd6_output,
-       (const float *m, long positionStride, long firstBlockRow, long blockRows, long blocksAcross, long outputHeight, long outputWidth, float bias, float slope, int accumulate, float *channel, float *scratch, float *following),
-       (m, positionStride, firstBlockRow, blockRows, blocksAcross, outputHeight, outputWidth, bias, slope, accumulate, channel, scratch, following))
+       (const float *m, long positionStride, long firstBlockRow, long blockRows, long blocksAcross, long outputHeight, long outputWidth, const filmsr_channel_target *target, float *scratch, float *following),
+       (m, positionStride, firstBlockRow, blockRows, blocksAcross, outputHeight, outputWidth, target, scratch, following))
 KERNEL(winograd6_filters,
        (const float *weights, long outputs, long inputs, long firstOutput, long outputCount, float *u, float *gathered),
        (weights, outputs, inputs, firstOutput, outputCount, u, gathered))

@@ -74,30 +74,19 @@ public final class Graph {
         precondition(inputs.count == inputBlobs.count, "graph takes \(inputBlobs.count) inputs")
         releaseActivations()
         trainingPass = training
+        let shapes = try self.shapes(for: inputs.map(\.shape))
         activations = [Tensor?](repeating: nil, count: blobNames.count)
         for (blob, tensor) in zip(inputBlobs, inputs) { activations[blob] = tensor }
         let lastUse = lastReaders()
-        for step in training ? nodes.indices.map({ [$0] }) : inferenceSteps(lastUse: lastUse) {
-            let node = nodes[step[0]]
-            let inputTensors = try node.inputs.map { blob -> Tensor in
-                guard let tensor = activations[blob] else { throw EngineError("\(node.name): input '\(blobNames[blob])' is never computed") }
-                return tensor
-            }
-            var shapes = inputTensors.map(\.shape)
-            for index in step {
-                do { shapes = try nodes[index].layer.outputShapes(for: shapes) } catch {
-                    throw EngineError("\(nodes[index].name) (\(nodes[index].layer.kind)): \(error)")
-                }
-            }
-            let outputTensors = shapes.map { pool.take($0) }
-            if step.count == 2, let fusing = node.layer as? AbsorbsNextLayer {
-                fusing.forward(inputTensors, absorbing: nodes[step[1]].layer, outputTensors)
-            } else {
-                node.layer.forward(inputTensors, outputTensors)
-            }
-            for (blob, tensor) in zip(nodes[step[step.count - 1]].outputs, outputTensors) { activations[blob] = tensor }
+        let steps = training ? nodes.indices.map { GraphStep($0, nodes[$0]) } : inferenceSteps(shapes: shapes, lastUse: lastUse)
+        for step in steps {
+            // `shapes` has checked that every input is computed before it is read.
+            let written = nodes[step.nodes.upperBound].outputs
+            let outputTensors = written.map { pool.take(shapes[$0]!) }
+            step.run(step.inputs.map { activations[$0]! }, outputTensors)
+            for (blob, tensor) in zip(written, outputTensors) { activations[blob] = tensor }
             if !training {
-                for blob in Set(node.inputs) where lastUse[blob] == step[0] { release(blob) }
+                for blob in Set(step.inputs) where step.nodes.contains(lastUse[blob]) { release(blob) }
             }
         }
         let results = try outputBlobs.map { blob -> Tensor in
@@ -120,25 +109,19 @@ public final class Graph {
         return lastUse
     }
 
-    /// The nodes as inference runs them: alone, or in pairs where a layer absorbs the next one
-    /// (`AbsorbsNextLayer`) because that one alone reads its single output, which is not an
-    /// output of the graph.
-    func inferenceSteps() -> [[Int]] { inferenceSteps(lastUse: lastReaders()) }
+    /// The nodes as inference runs them for inputs of `inputShapes`: alone, or several as one
+    /// step where a fusion applies (`LayerFusion`).
+    func inferenceSteps(inputShapes: [Shape]) throws -> [ClosedRange<Int>] {
+        inferenceSteps(shapes: try shapes(for: inputShapes), lastUse: lastReaders()).map(\.nodes)
+    }
 
-    private func inferenceSteps(lastUse: [Int]) -> [[Int]] {
-        var steps: [[Int]] = []
+    private func inferenceSteps(shapes: [Shape?], lastUse: [Int]) -> [GraphStep] {
+        let site = LayerFusion.Site(nodes: nodes, shapes: shapes, lastUse: lastUse)
+        var steps: [GraphStep] = []
         var index = 0
         while index < nodes.count {
-            let node = nodes[index]
-            if index + 1 < nodes.count, let fusing = node.layer as? AbsorbsNextLayer, node.outputs.count == 1,
-               nodes[index + 1].inputs == node.outputs, lastUse[node.outputs[0]] == index + 1,
-               fusing.canAbsorb(nodes[index + 1].layer) {
-                steps.append([index, index + 1])
-                index += 2
-            } else {
-                steps.append([index])
-                index += 1
-            }
+            steps.append(LayerFusion.step(at: index, in: site))
+            index = steps[steps.count - 1].nodes.upperBound + 1
         }
         return steps
     }

@@ -47,8 +47,8 @@ enum Winograd {
         }
 
         /// This algebra's output transform and the floats of scratch it needs.
-        var outputTransform: @convention(c) (UnsafePointer<Float>?, Int, Int, Int, Int, Int, Int, Float, Float, Int32,
-                                             UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?) -> Void {
+        var outputTransform: @convention(c) (UnsafePointer<Float>?, Int, Int, Int, Int, Int, Int, UnsafePointer<filmsr_channel_target>?,
+                                             UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?) -> Void {
             self == .four ? filmsr_winograd4_output : filmsr_winograd6_output
         }
         func outputScratch(blocksAcross: Int) -> Int {
@@ -137,7 +137,7 @@ enum Winograd {
     /// from several tensors (an absorbed Concat).
     static func forward(planes: [UnsafePointer<Float>], height: Int, width: Int,
                         geometry g: ConvolutionGeometry, tile: Tile, u: UnsafePointer<Float>, outputs: Int, blockRows: Range<Int>,
-                        epilogue: ChannelEpilogue, workspace: UnsafeMutablePointer<Float>, into target: UnsafeMutablePointer<Float>) {
+                        epilogue: ChannelEpilogue, workspace: UnsafeMutablePointer<Float>, into target: OutputPlacement) {
         let inputs = planes.count
         let outputHeight = g.outputHeight(height), outputWidth = g.outputWidth(width)
         let blocksX = tile.blocks(along: outputWidth), blocks = blockRows.count * blocksX
@@ -159,12 +159,10 @@ enum Winograd {
                         0, m + k * outputs * blocks, Int32(blocks))
         }
         // Output transform y = A^T M A, a block row at a time, then the epilogue on the way out.
-        let outputPlane = outputHeight * outputWidth
         for o in 0..<outputs {
-            let (bias, slope) = epilogue.coefficients(channel: o)
+            var channel = target.target(o, epilogue: epilogue)
             tile.outputTransform(m + o * blocks, outputs * blocks, blockRows.lowerBound, blockRows.count, blocksX, outputHeight,
-                                 outputWidth, bias, slope, epilogue.accumulates ? 1 : 0, target + o * outputPlane, scratch,
-                                 o + 1 < outputs ? target + (o + 1) * outputPlane : nil)
+                                 outputWidth, &channel, scratch, o + 1 < outputs ? target.origin(o + 1) : nil)
         }
     }
 

@@ -50,27 +50,42 @@ final class DispatchedKernelTests: XCTestCase {
     func testOutputTransformsAndEpiloguesMatchTheBaselineBuild() {
         var generator = SeededGenerator(seed: 32)
         typealias Transform = (
-            UnsafePointer<Float>?, Int, Int, Int, Int, Int, Int, Float, Float, Int32,
-            UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?
+            UnsafePointer<Float>?, Int, Int, Int, Int, Int, Int, UnsafePointer<filmsr_channel_target>?,
+            UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?
         ) -> Void
         let kernels: [(Winograd.Tile, Transform, Transform)] = [
             (.four, filmsr_winograd4_output, filmsr_winograd4_output_reference),
             (.six, filmsr_winograd6_output, filmsr_winograd6_output_reference)
         ]
+        // Plain planes with each epilogue, then as the second of four channels shuffled by 2 (a
+        // column stride of 2) with and without an addend, and with a slope.
+        let stores: [(slope: Float, accumulate: Int32, shuffle: Int, adds: Bool)] = [
+            (1, 0, 1, false), (0.2, 0, 1, false), (1, 1, 1, false), (1, 0, 2, true), (0.2, 0, 2, true), (1, 0, 2, false)
+        ]
         for (tile, dispatched, reference) in kernels {
             for (height, width) in [(13, 23), (48, 67), (14, 131), (7, 157), (9, 46), (1, 5)] {
-                for (slope, accumulate): (Float, Int32) in [(1, 0), (0.2, 0), (1, 1)] {
+                for store in stores {
                     let across = tile.blocks(along: width), down = tile.blocks(along: height)
                     let stride = down * across
-                    let m = random(tile.positions * stride, &generator), start = random(height * width, &generator)
+                    let r = store.shuffle, planeSize = r * r * height * width
+                    let m = random(tile.positions * stride, &generator), start = random(planeSize, &generator)
+                    let addend = random(height * width, &generator)
                     func run(_ transform: Transform) -> [Float] {
-                        var channel = start, following = start
+                        var plane = start, following = start
                         var scratch = [Float](repeating: 0, count: tile.outputScratch(blocksAcross: across))
-                        transform(m, stride, 0, down, across, height, width, 0.25, slope, accumulate, &channel, &scratch, &following)
+                        plane.withUnsafeMutableBufferPointer { plane in
+                            addend.withUnsafeBufferPointer { addend in
+                                let origin = r == 1 ? 0 : 1
+                                var target = filmsr_channel_target(
+                                    plane: plane.baseAddress! + origin, rowStride: r * r * width, columnStride: r, bias: 0.25, slope: store.slope,
+                                    accumulate: store.accumulate, addend: store.adds ? addend.baseAddress : nil, addendRowStride: width)
+                                transform(m, stride, 0, down, across, height, width, &target, &scratch, &following)
+                            }
+                        }
                         XCTAssertEqual(following, start, "prefetching the following channel leaves it as it was")
-                        return channel
+                        return plane
                     }
-                    assertSameBits(run(dispatched), run(reference), "\(tile) output \(height)x\(width) slope \(slope) accumulate \(accumulate)")
+                    assertSameBits(run(dispatched), run(reference), "\(tile) output \(height)x\(width) \(store)")
                 }
             }
         }

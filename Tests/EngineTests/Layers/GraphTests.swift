@@ -98,9 +98,9 @@ extension GraphTests {
     func testInferenceFusesLayersWithoutChangingTheResult() throws {
         var generator = SeededGenerator(seed: 31)
         let graph = convolutionPReLUGraph(&generator)
-        let steps = graph.inferenceSteps().map { $0.map { graph.nodes[$0].name } }
-        XCTAssertEqual(steps, [["first", "act1"], ["widen"], ["second", "act2"], ["third"], ["act3"], ["join", "last"], ["act4"]])
         let input = randomTensor(Shape(2, 3, 11, 13), &generator)
+        let steps = try graph.inferenceSteps(inputShapes: [input.shape]).map { $0.map { graph.nodes[$0].name } }
+        XCTAssertEqual(steps, [["first", "act1"], ["widen"], ["second", "act2"], ["third"], ["act3"], ["join", "last"], ["act4"]])
         // Training keeps every layer apart: the reference.
         let separate = try graph.forward([input], training: true).map { $0.copy() }
         let fused = try graph.forward([input])
@@ -111,5 +111,55 @@ extension GraphTests {
         }
         // The same again: fused inference is repeatable.
         XCTAssertEqual(try graph.forward([input]).map(\.values), fused.map(\.values))
+    }
+
+    /// SRVGGNetCompact's shape in small: body, then a convolution to channels x r², a pixel
+    /// shuffle by r and the input upsampled (nearest) by r added; `tail` changes the tail.
+    private func upsamplingGraph(_ generator: inout SeededGenerator, factor r: Int, method: Resize.Method = .nearest,
+                                 coefficients: [Float] = [1, 1], shuffledIsOutput: Bool = false) -> (Graph, Convolution) {
+        let graph = Graph()
+        let x = graph.addInput("x")
+        let body = Convolution(name: "body", inputChannels: 3, outputChannels: 8, geometry: ConvolutionGeometry(kernel: 3, padding: 1))
+        let last = Convolution(name: "last", inputChannels: 8, outputChannels: 3 * r * r, geometry: ConvolutionGeometry(kernel: 3, padding: 1))
+        let prelu = PReLU(name: "act", channels: 8)
+        for parameter in body.parameters + last.parameters + prelu.parameters {
+            parameter.value.copy(from: randomTensor(parameter.shape, &generator))
+        }
+        let features = graph.add(prelu, name: "act", graph.add(body, name: "body", x))
+        let shuffled = graph.add(PixelShuffle(factor: r), name: "shuffle", graph.add(last, name: "last", features))
+        let upsampled = graph.add(Resize(method, .scale(Double(r))), name: "up", x)
+        graph.outputBlobs = [graph.add(WeightedSum(coefficients: coefficients), name: "add", upsampled, shuffled)]
+        if shuffledIsOutput { graph.outputBlobs.append(shuffled) }
+        return (graph, last)
+    }
+
+    func testInferenceFoldsThePixelShuffleAndUpsampledInputIntoTheLastConvolution() throws {
+        var generator = SeededGenerator(seed: 32)
+        for (factor, tile, height, width) in [(4, Winograd.Tile.four, 11, 13), (2, .six, 9, 20), (3, .four, 6, 37)] {
+            let (graph, last) = upsamplingGraph(&generator, factor: factor)
+            last.winogradTile = tile
+            let input = randomTensor(Shape(2, 3, height, width), &generator)
+            let steps = try graph.inferenceSteps(inputShapes: [input.shape]).map { $0.map { graph.nodes[$0].name } }
+            XCTAssertEqual(steps, [["body", "act"], ["last", "shuffle", "up", "add"]])
+            // Training runs every node apart: the reference, which fusing must match bit for bit
+            // (the same sums in the same order, stored elsewhere).
+            let separate = try graph.forward([input], training: true)[0].copy()
+            let fused = try graph.forward([input])[0]
+            XCTAssertEqual(fused.shape, Shape(2, 3, height * factor, width * factor))
+            let differing = zip(fused.values, separate.values).filter { $0.bitPattern != $1.bitPattern }.count
+            XCTAssertEqual(differing, 0, "x\(factor) \(tile) \(height)x\(width): \(differing) values differ")
+        }
+    }
+
+    func testInferenceLeavesOtherTailsApart() throws {
+        var generator = SeededGenerator(seed: 33)
+        let input = randomTensor(Shape(1, 3, 8, 9), &generator)
+        let apart = [["body", "act"], ["last"], ["shuffle"], ["up"], ["add"]]
+        for (graph, _) in [upsamplingGraph(&generator, factor: 2, method: .bilinear), upsamplingGraph(&generator, factor: 2, coefficients: [1, -1]),
+                           upsamplingGraph(&generator, factor: 2, shuffledIsOutput: true)] {
+            XCTAssertEqual(try graph.inferenceSteps(inputShapes: [input.shape]).map { $0.map { graph.nodes[$0].name } }, apart)
+            let separate = try graph.forward([input], training: true).map { $0.copy() }
+            XCTAssertEqual(try graph.forward([input]).map(\.values), separate.map(\.values))
+        }
     }
 }

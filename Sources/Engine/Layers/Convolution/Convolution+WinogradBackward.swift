@@ -45,6 +45,7 @@ extension Convolution {
         let planes = (0..<shape.batch).map { n in (0..<outputChannels).map { UnsafePointer(gradient + (n * outputChannels + $0) * plane) } }
         winogradBands(
             items: planes, height: outputShape.height, width: outputShape.width, tile: tile, filters: filters, outputs: inputChannels,
-            epilogue: epilogue, into: (0..<shape.batch).map { inputGradient.plane($0, 0) })
+            epilogue: epilogue,
+            into: (0..<shape.batch).map { OutputPlacement(inputGradient.plane($0, 0), height: shape.height, width: shape.width) })
     }
 }

@@ -77,22 +77,44 @@ public final class Convolution: Layer, WorkspaceUser, AbsorbsNextLayer {
     func forward(stacking inputs: [Tensor], into output: Tensor, preluSlopes: UnsafePointer<Float>?) {
         let shape = inputs[0].shape
         if readsStackedChannels {
-            // The whole batch in one go: the filters transformed once, every item's bands shared
-            // out between the threads together.
-            let planes = (0..<shape.batch).map { n in
-                inputs.flatMap { input in (0..<input.shape.channels).map { UnsafePointer(input.plane(n, $0)) } }
-            }
-            let tile = winogradTile(height: shape.height, width: shape.width)
-            let filters = scratchBuffer(tile.positions * outputChannels * inputChannels)
-            Winograd.transformFilters(weight.value.data, outputs: outputChannels, inputs: inputChannels, tile: tile, into: filters)
-            winogradBands(items: planes, height: shape.height, width: shape.width, tile: tile, filters: filters, outputs: outputChannels,
-                          epilogue: epilogue(preluSlopes: preluSlopes), into: (0..<shape.batch).map { output.plane($0, 0) })
+            let outputHeight = geometry.outputHeight(shape.height), outputWidth = geometry.outputWidth(shape.width)
+            forwardWinograd(stacking: inputs, preluSlopes: preluSlopes, into: (0..<shape.batch).map {
+                OutputPlacement(output.plane($0, 0), height: outputHeight, width: outputWidth)
+            })
             return
         }
         for n in 0..<shape.batch {
             forwardItem(inputs[0].plane(n, 0), height: shape.height, width: shape.width,
                         weights: weight.value.data, into: output.plane(n, 0), preluSlopes: preluSlopes)
         }
+    }
+
+    /// Forward pass then a pixel shuffle by `factor` (depth to space), plus `addend` (the
+    /// network's input: this layer's output size, output channels / factor² channels) upsampled
+    /// by `factor`, nearest: each value computed goes straight to its place in `output`, and the
+    /// upsampling is never made. Only where `readsStackedChannels`.
+    func forward(_ input: Tensor, shuffledBy factor: Int, adding addend: Tensor, into output: Tensor) {
+        precondition(readsStackedChannels, "a pixel shuffle is folded into the Winograd forward pass only")
+        let shape = input.shape
+        let outputHeight = geometry.outputHeight(shape.height), outputWidth = geometry.outputWidth(shape.width)
+        forwardWinograd(stacking: [input], preluSlopes: nil, into: (0..<shape.batch).map { n in
+            OutputPlacement(output.plane(n, 0), height: outputHeight, width: outputWidth, shuffledBy: factor,
+                            adding: addend.plane(n, 0))
+        })
+    }
+
+    /// The Winograd forward pass of the whole batch in one go: the filters transformed once,
+    /// every item's bands shared out between the threads together.
+    private func forwardWinograd(stacking inputs: [Tensor], preluSlopes: UnsafePointer<Float>?, into targets: [OutputPlacement]) {
+        let shape = inputs[0].shape
+        let planes = (0..<shape.batch).map { n in
+            inputs.flatMap { input in (0..<input.shape.channels).map { UnsafePointer(input.plane(n, $0)) } }
+        }
+        let tile = winogradTile(height: shape.height, width: shape.width)
+        let filters = scratchBuffer(tile.positions * outputChannels * inputChannels)
+        Winograd.transformFilters(weight.value.data, outputs: outputChannels, inputs: inputChannels, tile: tile, into: filters)
+        winogradBands(items: planes, height: shape.height, width: shape.width, tile: tile, filters: filters, outputs: outputChannels,
+                      epilogue: epilogue(preluSlopes: preluSlopes), into: targets)
     }
 
     private func epilogue(preluSlopes: UnsafePointer<Float>?) -> ChannelEpilogue {
@@ -145,7 +167,7 @@ public final class Convolution: Layer, WorkspaceUser, AbsorbsNextLayer {
         let filters = scratchBuffer(tile.positions * outputChannels * inputChannels)
         Winograd.transformFilters(weights, outputs: outputChannels, inputs: inputChannels, tile: tile, into: filters)
         winogradBands(items: [planes], height: height, width: width, tile: tile, filters: filters, outputs: outputChannels, epilogue: epilogue,
-                      into: [target])
+                      into: [OutputPlacement(target, height: geometry.outputHeight(height), width: geometry.outputWidth(width))])
     }
 
     /// A Winograd convolution with transformed `filters` giving `outputs` channels, of each item's
@@ -154,7 +176,7 @@ public final class Convolution: Layer, WorkspaceUser, AbsorbsNextLayer {
     /// in that core's cache between the three steps. The bands of every item are handed out
     /// together, as threads come free.
     func winogradBands(items planes: [[UnsafePointer<Float>]], height: Int, width: Int, tile: Winograd.Tile, filters: UnsafePointer<Float>, outputs: Int,
-                       epilogue: ChannelEpilogue, into targets: [UnsafeMutablePointer<Float>]) {
+                       epilogue: ChannelEpilogue, into targets: [OutputPlacement]) {
         let inputs = planes[0].count
         let outputHeight = geometry.outputHeight(height), outputWidth = geometry.outputWidth(width)
         let blocksX = tile.blocks(along: outputWidth), blocksDown = tile.blocks(along: outputHeight)
