@@ -16,7 +16,7 @@ struct Upscale: ParsableCommand {
     @Option(help: "compact-x2, compact-x3, compact-x4 or x4plus.")
     var model = "compact-x4"
 
-    @Option(help: "Tile size in input pixels: bounds memory whatever the frame size.")
+    @Option(help: "Largest tile side in input pixels (tiles are cut evenly): bounds memory whatever the frame size.")
     var tile = 192
 
     @Option(help: "Context pixels around each tile (default: 16, or 32 for x4plus).")

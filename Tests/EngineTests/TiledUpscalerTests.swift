@@ -2,7 +2,7 @@ import XCTest
 @testable import Engine
 
 final class TiledUpscalerTests: XCTestCase {
-    /// A 128x128 photograph cut into 48-pixel tiles (9 tiles, uneven at the borders) gives the
+    /// A 128x128 photograph cut into tiles of at most 48 pixels (9 tiles of 42 or 43) gives the
     /// same picture as one pass over the whole.
     private func assertTilesAgree(_ name: String, overlap: Int, size: Int = 128, tile: Int = 48) throws {
         let model = try SRModelSpec.named(name).load(from: modelsDirectory)
@@ -27,6 +27,24 @@ final class TiledUpscalerTests: XCTestCase {
     func testRRDBNetTilesAgreeWithTheWholeFrame() throws {
         // RRDBNet sees much further than the compact net; a small frame keeps the test quick.
         try assertTilesAgree("x4plus", overlap: 32, size: 96, tile: 32)
+    }
+
+    func testTilesAreCutEvenlyAndNoLargerThanAsked() {
+        XCTAssertEqual(TiledUpscaler.spans(720, atMost: 200), [0..<180, 180..<360, 360..<540, 540..<720])
+        XCTAssertEqual(TiledUpscaler.spans(480, atMost: 192), [0..<160, 160..<320, 320..<480])
+        XCTAssertEqual(TiledUpscaler.spans(53, atMost: 16), [0..<13, 13..<26, 26..<39, 39..<53])
+        XCTAssertEqual(TiledUpscaler.spans(100, atMost: 100), [0..<100])
+        XCTAssertEqual(TiledUpscaler.spans(7, atMost: 192), [0..<7])
+        for length in 1...300 {
+            for size in [1, 7, 16, 48, 192] {
+                let spans = TiledUpscaler.spans(length, atMost: size)
+                XCTAssertEqual(spans.count, (length + size - 1) / size)
+                XCTAssertEqual(spans.first?.lowerBound, 0)
+                XCTAssertEqual(spans.last?.upperBound, length)
+                XCTAssertTrue(zip(spans, spans.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound })
+                XCTAssertTrue(spans.allSatisfy { $0.count <= size && $0.count >= spans[0].count - 1 && !$0.isEmpty }, "\(length) in \(size)s: \(spans)")
+            }
+        }
     }
 
     func testEachTileIsCopiedToItsPlace() throws {

@@ -127,7 +127,7 @@ struct RestoreArguments: ParsableArguments {
     @Option(name: .customLong("min-scene-length"), help: "Shortest scene in frames.")
     var minSceneLength = SceneDetectionOptions().minimumSceneLength
 
-    @Option(help: "Tile size in input pixels when rendering.")
+    @Option(help: "Largest tile side in input pixels when rendering (tiles are cut evenly).")
     var tile = RestoreOptions().tileSize
 
     @Option(
