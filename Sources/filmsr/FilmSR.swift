@@ -10,7 +10,7 @@ struct FilmSR: ParsableCommand {
                       Presets.self, LabCommand.self, Worker.self])
 
     static func main() {
-        OpenBLASLaunch.ensureFastKernel()
+        OpenBLASLaunch.ensureSettings()
         LibraryLogging.set(verbose: CommandLine.arguments.contains("--verbose"))
         do {
             var command = try parseAsRoot(Preset.expand(Array(CommandLine.arguments.dropFirst())))

@@ -130,6 +130,16 @@ final class CommandLineTests: CommandLineTestCase {
         let result = try filmsrSucceeding(["lab", "info"], environment: environment)
         XCTAssertTrue(result.output.contains("openblas kernel:  \(avx512 ? "SkylakeX" : "Haswell")"), result.output)
     }
+
+    /// OpenBLAS's threads sleep soon after a product instead of spinning for 0.1 s on a core the
+    /// engine's own threads need next; a value the user set is kept.
+    func testShortensOpenBLASsSpinUnlessTheUserSetIt() throws {
+        var environment = ProcessInfo.processInfo.environment
+        environment["OPENBLAS_THREAD_TIMEOUT"] = nil
+        XCTAssertTrue(try filmsrSucceeding(["lab", "info"], environment: environment).output.contains("openblas spin:    2^18 cycles"))
+        environment["OPENBLAS_THREAD_TIMEOUT"] = "22"
+        XCTAssertTrue(try filmsrSucceeding(["lab", "info"], environment: environment).output.contains("openblas spin:    2^22 cycles"))
+    }
 }
 
 extension CommandLineTests {
