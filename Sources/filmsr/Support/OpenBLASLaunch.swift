@@ -9,8 +9,7 @@ enum OpenBLASLaunch {
     /// (2^28, about 0.1 s) keeps a core busy long after a threaded product, and the engine's own
     /// threads that run next (Winograd transforms, tiles) then wait for that core: a 2-thread
     /// Winograd layer timed right after an im2col one ran at about 1-thread speed in 16 of 18
-    /// runs, and at full speed with 2^18 (about 0.1 ms, still enough to bridge back-to-back
-    /// products; README, Benchmarks).
+    /// runs, and at full speed with 2^18 (about 0.1 ms; README, Benchmarks).
     static let threadTimeout = "18"
 
     static func ensureSettings() {
