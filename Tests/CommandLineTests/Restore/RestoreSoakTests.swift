@@ -116,15 +116,27 @@ final class RestoreSoakTests: RestoreTestCase {
         let arguments = ["restore", clip, output] + options
         var stages = JobStages(work: work, output: output)
         var kills: [Int] = [], startUps = 0, finished = false
+        let report = names.count - 1
         for (number, moment) in moments.enumerated() {
-            let started = Date()
-            var entry: Double?
+            var started = Date()
             var hit = 0
-            let run = try runKilled(arguments) { elapsed in
-                let stage = stages.current()
-                if entry == nil, stage >= moment.stage, stages.begun(moment.stage, since: started) { entry = elapsed }
-                hit = stage
-                return entry.map { elapsed >= $0 + moment.fraction * durations[moment.stage] } ?? false
+            func runUntilTheMoment() throws -> (errors: String, killed: Bool, status: Int32, process: Int32) {
+                started = Date()
+                var entry: Double?
+                return try runKilled(arguments) { elapsed in
+                    let stage = stages.current()
+                    if entry == nil, stage >= moment.stage, stages.begun(moment.stage, since: started) { entry = elapsed }
+                    hit = stage
+                    return entry.map { elapsed >= $0 + moment.fraction * durations[moment.stage] } ?? false
+                }
+            }
+            var run = try runUntilTheMoment()
+            // The report stage lasts tens of milliseconds, and a busy machine can keep this process
+            // from looking in time. A finished job goes through it again on every run: try again.
+            for _ in 0..<5 where !run.killed && moment.stage == report && !kills.contains(report) {
+                XCTAssertEqual(run.status, 0, run.errors)
+                print(String(format: "moment %d (report at %.0f%%): the job ended before it; running it again", number + 1, moment.fraction * 100))
+                run = try runUntilTheMoment()
             }
             guard run.killed else {
                 XCTAssertEqual(run.status, 0, run.errors)
